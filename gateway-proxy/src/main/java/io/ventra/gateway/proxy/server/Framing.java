@@ -1,0 +1,77 @@
+package io.ventra.gateway.proxy.server;
+
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.ventra.gateway.core.headers.Problem;
+import java.util.List;
+
+/**
+ * Refuses request heads whose framing or syntax is ambiguous (RFC 9112 §6), so that nothing two parsers could
+ * read differently is ever forwarded: a decoder failure, several or invalid {@code Content-Length} values,
+ * {@code Content-Length} together with {@code Transfer-Encoding}, a transfer coding other than exactly
+ * {@code chunked}, or an HTTP/1.1 request without {@code Host}. Each answer closes the connection.
+ */
+final class Framing {
+    private Framing() {
+    }
+
+    /** Returns the problem to answer with, or {@code null} when the head is acceptable. */
+    static Problem check(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            return decoderProblem(result.cause());
+        }
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1) {
+            return Problem.of(505, "HTTP Version Not Supported", "Only HTTP/1.0 and HTTP/1.1 are supported.");
+        }
+        HttpHeaders headers = request.headers();
+        List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (lengths.size() > 1) {
+            return bad("The request has more than one Content-Length header.");
+        }
+        if (lengths.size() == 1 && !lengths.get(0).matches("[0-9]{1,18}")) {
+            return bad("The Content-Length header is not a valid length.");
+        }
+        if (!codings.isEmpty()) {
+            if (!lengths.isEmpty()) {
+                return bad("The request has both Content-Length and Transfer-Encoding.");
+            }
+            if (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
+                return bad("Transfer-Encoding must be exactly 'chunked'.");
+            }
+            if (version.minorVersion() == 0) {
+                return bad("Transfer-Encoding is not allowed in HTTP/1.0.");
+            }
+        }
+        if (version.minorVersion() == 1 && headers.getAll(HttpHeaderNames.HOST).size() != 1) {
+            return bad("An HTTP/1.1 request needs exactly one Host header.");
+        }
+        return null;
+    }
+
+    private static Problem decoderProblem(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Problem.of(414, "URI Too Long", "The request line is longer than the configured maximum.");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Problem.of(431, "Request Header Fields Too Large",
+                    "The request headers are larger than the configured maximum.");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return bad("A part of the request is longer than the configured maximum.");
+        }
+        return bad("The request is not valid HTTP/1.1.");
+    }
+
+    private static Problem bad(String detail) {
+        return Problem.of(400, "Bad Request", detail);
+    }
+}

@@ -1,0 +1,570 @@
+package io.ventra.gateway.proxy.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ventra.gateway.core.Admission;
+import io.ventra.gateway.core.Gatekeeper;
+import io.ventra.gateway.core.config.RouteConfig;
+import io.ventra.gateway.core.headers.Problem;
+import io.ventra.gateway.core.headers.RateLimitHeaders;
+import io.ventra.gateway.core.limit.Decision;
+import io.ventra.gateway.proxy.upstream.UpstreamConnection;
+import io.ventra.gateway.proxy.upstream.UpstreamListener;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's client-side handler, last in the pipeline after {@code HttpServerCodec}. For each request it asks
+ * the {@link Gatekeeper}, then either answers by itself (400, 401, 404, 429, 502, 503, 504, each a problem body
+ * with the security headers) or streams the request to an upstream and the response back.
+ *
+ * <p>One request at a time per connection; pipelined requests wait in {@code pending}. Auto-read is off: the
+ * client is read only while the upstream can take more of the body, and the upstream only while the client can
+ * take more of the response, so memory per connection stays bounded. All state is confined to the channel's
+ * event loop (the upstream connection is opened on the same loop), so nothing here needs to be volatile.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+    private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    private static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+    private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+    private final GatewayServer server;
+    private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private boolean swallowEmptyLast;
+    private boolean closing;
+
+    ProxyHandler(GatewayServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        context.read();
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof HttpObject) || closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (swallowEmptyLast && msg instanceof LastHttpContent) {
+            // The decoder ends every bodiless request with an empty LastHttpContent; the exchange already
+            // counts that request as complete.
+            swallowEmptyLast = false;
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (exchange != null && !exchange.requestComplete && msg instanceof HttpContent) {
+            exchange.onRequestContent((HttpContent) msg);
+        } else if (exchange != null) {
+            pending.add((HttpObject) msg);
+        } else {
+            begin((HttpObject) msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (exchange != null && context.channel().isWritable()) {
+            exchange.readMoreResponse();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closing = true;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        releasePending();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.debug("Closing client connection after error", cause);
+        context.close();
+    }
+
+    /** Tells whether no request is in progress on this connection. */
+    boolean isIdle() {
+        return exchange == null;
+    }
+
+    /** Starts draining: an idle connection closes now, a busy one after its response. */
+    void drain() {
+        if (exchange == null) {
+            closeNow();
+        }
+    }
+
+    private void begin(HttpObject msg) {
+        if (!(msg instanceof HttpRequest)) {
+            // The rest of a body the gateway chose not to read; the connection is closing anyway.
+            ReferenceCountUtil.release(msg);
+            closeNow();
+            return;
+        }
+        HttpRequest request = (HttpRequest) msg;
+        Exchange current = new Exchange(request);
+        exchange = current;
+        swallowEmptyLast = current.requestComplete && request.decoderResult().isSuccess();
+        Problem framing = Framing.check(request);
+        if (framing != null) {
+            current.refuse(framing, null, false);
+            return;
+        }
+        if (server.isDraining()) {
+            current.refuse(Problem.of(503, "Service Unavailable", "The gateway is shutting down."), null, false);
+            return;
+        }
+        Gatekeeper gatekeeper = server.gatekeeper();
+        String apiKey = request.headers().get(gatekeeper.config().identity().apiKeyHeader());
+        CompletableFuture<Admission> admission = gatekeeper.admit(
+                apiKey, current.clientAddress, request.method().name(), request.uri());
+        if (admission.isDone()) {
+            current.onAdmission(admission.getNow(null), null);
+        } else {
+            admission.whenComplete((a, e) -> ctx.executor().execute(() -> current.onAdmission(a, e)));
+        }
+    }
+
+    private void finished(Exchange done, boolean keepAlive) {
+        if (exchange != done) {
+            return;
+        }
+        exchange = null;
+        if (!keepAlive || server.isDraining()) {
+            closeNow();
+            return;
+        }
+        HttpObject next = pending.poll();
+        if (next != null) {
+            begin(next);
+        } else {
+            readNext();
+        }
+    }
+
+    private void readNext() {
+        if (!closing) {
+            ctx.read();
+        }
+    }
+
+    private void closeNow() {
+        closing = true;
+        releasePending();
+        ctx.close();
+    }
+
+    private void releasePending() {
+        HttpObject msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static String requestId(HttpHeaders headers) {
+        String id = headers.get(GatewayResponses.REQUEST_ID);
+        if (id != null && VALID_REQUEST_ID.matcher(id).matches()) {
+            return id;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong()
+                | Long.MIN_VALUE);
+    }
+
+    /** One request and its response. */
+    private final class Exchange implements UpstreamListener {
+        private final HttpRequest request;
+        private final String requestId;
+        private final String clientAddress;
+        private final boolean clientKeepAlive;
+        private final boolean expectsBody;
+        private final boolean head;
+        private final ArrayDeque<HttpContent> body = new ArrayDeque<>();
+        private Admission admission;
+        private UpstreamConnection upstream;
+        private ScheduledFuture<?> responseTimeout;
+        private boolean requestComplete;
+        private boolean requestForwarded;
+        private boolean answered;
+        private boolean responseStarted;
+        private boolean keepAlive;
+        private boolean upstreamKeepAlive;
+        private boolean retried;
+        private boolean aborted;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            this.requestId = requestId(request.headers());
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            this.clientAddress = remote == null ? null : remote.getAddress().getHostAddress();
+            this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+            this.expectsBody = HttpUtil.isTransferEncodingChunked(request)
+                    || HttpUtil.getContentLength(request, 0L) > 0;
+            this.head = HttpMethod.HEAD.equals(request.method());
+            this.keepAlive = clientKeepAlive;
+            this.requestComplete = !expectsBody;
+        }
+
+        void onAdmission(Admission result, Throwable failure) {
+            if (aborted) {
+                return;
+            }
+            if (failure != null || result == null) {
+                log.warn("Failed to decide a request; answering 503", failure);
+                refuse(Problem.of(503, "Service Unavailable", "The rate-limit store is unavailable."), null, true);
+                return;
+            }
+            admission = result;
+            if (!result.isPass()) {
+                refuse(result.problem(), result.decision(), true);
+                return;
+            }
+            if (HttpUtil.is100ContinueExpected(request) && request.protocolVersion() == HttpVersion.HTTP_1_1) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER));
+            }
+            connect();
+        }
+
+        /** Answers by the gateway itself. The connection stays open only if the whole request was read. */
+        void refuse(Problem problem, Decision decision, boolean framingIsSound) {
+            answered = true;
+            responseStarted = true;
+            keepAlive = clientKeepAlive && framingIsSound && requestComplete;
+            FullHttpResponse response = GatewayResponses.problem(problem, server.securityHeaders(), decision,
+                    requestId, keepAlive && !server.isDraining(), head);
+            releaseBody();
+            ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+                if (!keepAlive) {
+                    closeNow();
+                } else if (requestComplete) {
+                    finished(this, true);
+                }
+            });
+            if (!framingIsSound) {
+                closing = true;
+            }
+        }
+
+        void onRequestContent(HttpContent content) {
+            if (content instanceof LastHttpContent) {
+                requestComplete = true;
+            }
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                if (!responseStarted) {
+                    discardUpstream();
+                    refuse(Problem.of(400, "Bad Request", "The request body is not valid HTTP/1.1 framing."),
+                            null, false);
+                } else {
+                    closeNow();
+                }
+                return;
+            }
+            if (answered) {
+                content.release();
+                if (requestComplete && keepAlive) {
+                    finished(this, true);
+                }
+                return;
+            }
+            if (upstream == null) {
+                body.add(content);
+                return;
+            }
+            writeBody(content);
+        }
+
+        private void connect() {
+            RouteConfig route = admission.route();
+            server.pool().acquire(ctx.channel().eventLoop(), route.upstreamHost(), route.upstreamPort(), this)
+                    .addListener((Future<UpstreamConnection> f) -> {
+                        if (!f.isSuccess()) {
+                            upstreamError(f.cause());
+                            return;
+                        }
+                        UpstreamConnection connection = f.getNow();
+                        if (aborted || answered) {
+                            connection.discard();
+                            return;
+                        }
+                        upstream = connection;
+                        sendRequest();
+                    });
+        }
+
+        private void sendRequest() {
+            Channel channel = upstream.channel();
+            channel.write(upstreamRequest());
+            requestForwarded = true;
+            if (!expectsBody) {
+                channel.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            HttpContent content;
+            while ((content = body.poll()) != null) {
+                channel.write(content);
+            }
+            channel.flush();
+            long timeoutMillis = server.config().proxy().responseTimeout().toMillis();
+            responseTimeout = channel.eventLoop().schedule(this::onResponseTimeout, timeoutMillis,
+                    TimeUnit.MILLISECONDS);
+            channel.read();
+            if (!requestComplete && channel.isWritable()) {
+                ctx.read();
+            }
+        }
+
+        private void writeBody(HttpContent content) {
+            Channel channel = upstream.channel();
+            channel.writeAndFlush(content);
+            if (!requestComplete && channel.isWritable()) {
+                ctx.read();
+            }
+        }
+
+        private HttpRequest upstreamRequest() {
+            HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri());
+            HttpHeaders headers = out.headers();
+            headers.set(request.headers());
+            boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+            HopByHop.strip(headers);
+            headers.remove(HttpHeaderNames.EXPECT);
+            if (chunked) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            String forwardedFor = request.headers().get(X_FORWARDED_FOR);
+            headers.set(X_FORWARDED_FOR, forwardedFor == null || forwardedFor.isBlank()
+                    ? clientAddress : forwardedFor + ", " + clientAddress);
+            headers.set(X_FORWARDED_PROTO, "http");
+            String host = request.headers().get(HttpHeaderNames.HOST);
+            if (host != null) {
+                headers.set(X_FORWARDED_HOST, host);
+            }
+            headers.set(GatewayResponses.REQUEST_ID, requestId);
+            return out;
+        }
+
+        @Override
+        public void onResponse(HttpResponse response) {
+            cancelTimeout();
+            responseStarted = true;
+            HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+            HttpHeaders headers = out.headers();
+            headers.set(response.headers());
+            upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            HopByHop.strip(headers);
+            frame(response, headers);
+            Decision decision = admission.decision();
+            if (decision != null) {
+                RateLimitHeaders.render(decision, headers::set);
+            }
+            headers.set(GatewayResponses.REQUEST_ID, requestId);
+            GatewayResponses.addSecurityHeaders(headers, server.securityHeaders());
+            if (!keepAlive || server.isDraining()) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                keepAlive = false;
+            } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.write(out);
+        }
+
+        private void frame(HttpResponse response, HttpHeaders headers) {
+            int code = response.status().code();
+            boolean bodiless = head || code == 204 || code == 304 || code < 200;
+            if (bodiless) {
+                if (code == 204) {
+                    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                }
+                return;
+            }
+            if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                    && !HttpUtil.isTransferEncodingChunked(response)) {
+                return;
+            }
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                keepAlive = false;
+            }
+        }
+
+        @Override
+        public void onContent(HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                discardUpstream();
+                closeNow();
+                return;
+            }
+            boolean last = content instanceof LastHttpContent;
+            if (!last) {
+                ctx.writeAndFlush(content);
+                readMoreResponse();
+                return;
+            }
+            ctx.writeAndFlush(content).addListener((ChannelFutureListener) f -> {
+                if (!keepAlive || !requestComplete) {
+                    closeNow();
+                } else {
+                    finished(this, true);
+                }
+            });
+            answered = true;
+            releaseUpstream();
+        }
+
+        void readMoreResponse() {
+            if (upstream != null && responseStarted && !answered && ctx.channel().isWritable()) {
+                upstream.channel().read();
+            }
+        }
+
+        @Override
+        public void onWritabilityChanged(boolean writable) {
+            if (writable && !requestComplete && !answered) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            cancelTimeout();
+            UpstreamConnection failed = upstream;
+            upstream = null;
+            if (failed != null) {
+                failed.discard();
+            }
+            if (answered || aborted) {
+                return;
+            }
+            if (responseStarted) {
+                log.debug("Upstream failed mid-response; closing the client connection", cause);
+                closeNow();
+                return;
+            }
+            if (failed != null && failed.isReused() && !retried && !expectsBody && isIdempotent()) {
+                // A pooled connection the upstream closed while idle: nothing was processed, so one retry
+                // on a fresh connection is safe (RFC 9110 §9.2.2).
+                retried = true;
+                connect();
+                return;
+            }
+            upstreamError(cause);
+        }
+
+        private boolean isIdempotent() {
+            HttpMethod method = request.method();
+            return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
+                    || method.equals(HttpMethod.OPTIONS) || method.equals(HttpMethod.PUT)
+                    || method.equals(HttpMethod.DELETE) || method.equals(HttpMethod.TRACE);
+        }
+
+        private void upstreamError(Throwable cause) {
+            if (answered || aborted) {
+                return;
+            }
+            log.debug("Failed to reach upstream", cause);
+            refuse(Problem.of(502, "Bad Gateway", "The upstream could not be reached or closed the connection."),
+                    admission == null ? null : admission.decision(), true);
+        }
+
+        private void onResponseTimeout() {
+            if (responseStarted || answered || aborted) {
+                return;
+            }
+            discardUpstream();
+            refuse(Problem.of(504, "Gateway Timeout", "The upstream did not answer in time."),
+                    admission.decision(), true);
+        }
+
+        private void releaseUpstream() {
+            UpstreamConnection connection = upstream;
+            upstream = null;
+            if (connection == null) {
+                return;
+            }
+            if (requestComplete && requestForwarded && body.isEmpty() && upstreamKeepAlive) {
+                RouteConfig route = admission.route();
+                server.pool().release(connection, route.upstreamHost(), route.upstreamPort());
+            } else {
+                connection.discard();
+            }
+        }
+
+        private void discardUpstream() {
+            cancelTimeout();
+            UpstreamConnection connection = upstream;
+            upstream = null;
+            if (connection != null) {
+                connection.discard();
+            }
+        }
+
+        void abort() {
+            aborted = true;
+            discardUpstream();
+            releaseBody();
+        }
+
+        private void cancelTimeout() {
+            if (responseTimeout != null) {
+                responseTimeout.cancel(false);
+                responseTimeout = null;
+            }
+        }
+
+        private void releaseBody() {
+            HttpContent content;
+            while ((content = body.poll()) != null) {
+                content.release();
+            }
+        }
+    }
+}
