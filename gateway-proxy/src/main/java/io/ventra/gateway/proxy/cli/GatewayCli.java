@@ -7,7 +7,7 @@ import io.ventra.gateway.core.config.RouteConfig;
 import io.ventra.gateway.core.identity.ApiKeys;
 import io.ventra.gateway.core.limit.NanoClock;
 import io.ventra.gateway.core.store.BucketStore;
-import io.ventra.gateway.core.store.MemoryBucketStore;
+import io.ventra.gateway.core.store.BucketStores;
 import io.ventra.gateway.proxy.Version;
 import io.ventra.gateway.proxy.lifecycle.SignalHandlers;
 import io.ventra.gateway.proxy.server.GatewayServer;
@@ -74,7 +74,7 @@ public final class GatewayCli {
                 return 2;
             }
             DemoUpstream demo = demoUpstream ? startDemo(gatewayConfig) : null;
-            BucketStore store = new MemoryBucketStore(NanoClock.SYSTEM, gatewayConfig.store().maxBuckets());
+            BucketStore store = BucketStores.create(gatewayConfig.store(), NanoClock.SYSTEM);
             GatewayServer server;
             try {
                 server = GatewayServer.start(gatewayConfig, store);
