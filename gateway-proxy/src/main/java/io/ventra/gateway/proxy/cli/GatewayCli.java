@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 public final class GatewayCli {
     private static final Logger log = LoggerFactory.getLogger(GatewayCli.class);
 
-    private GatewayCli() {
+    GatewayCli() {
     }
 
     public static void main(String[] args) {

@@ -412,6 +412,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
             ctx.write(out);
+            readMoreResponse();
         }
 
         private void frame(HttpResponse response, HttpHeaders headers) {
