@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile ExchangeObserver observer = ExchangeObserver.NONE;
     private Channel proxyChannel;
     private Channel adminChannel;
 
@@ -102,6 +103,15 @@ public final class GatewayServer implements AutoCloseable {
     /** Returns how many client connections are open. */
     public int openConnections() {
         return clients.size();
+    }
+
+    /** Sets who watches connections and exchanges (metrics, access log). */
+    public void observer(ExchangeObserver newObserver) {
+        this.observer = requireNonNull(newObserver, "newObserver");
+    }
+
+    ExchangeObserver observer() {
+        return observer;
     }
 
     UpstreamPool pool() {

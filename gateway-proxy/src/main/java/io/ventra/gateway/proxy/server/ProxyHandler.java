@@ -76,6 +76,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        server.observer().onConnectionOpened();
         context.read();
         context.fireChannelActive();
     }
@@ -112,6 +113,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        server.observer().onConnectionClosed();
         closing = true;
         if (exchange != null) {
             exchange.abort();
@@ -161,6 +163,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         Gatekeeper gatekeeper = server.gatekeeper();
         String apiKey = request.headers().get(gatekeeper.config().identity().apiKeyHeader());
+        current.admitStartNanos = System.nanoTime();
         CompletableFuture<Admission> admission = gatekeeper.admit(
                 apiKey, current.clientAddress, request.method().name(), request.uri());
         if (admission.isDone()) {
@@ -233,6 +236,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private boolean answered;
         private boolean responseStarted;
         private boolean keepAlive;
+        private final long startNanos = System.nanoTime();
+        private long admitStartNanos;
+        private long storeNanos = -1;
+        private long upstreamStartNanos;
+        private long upstreamNanos = -1;
+        private long responseBytes;
+        private int status;
+        private boolean recorded;
         private boolean upstreamKeepAlive;
         private boolean retried;
         private boolean aborted;
@@ -248,9 +259,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             this.head = HttpMethod.HEAD.equals(request.method());
             this.keepAlive = clientKeepAlive;
             this.requestComplete = !expectsBody;
+            server.observer().onExchangeStarted();
         }
 
         void onAdmission(Admission result, Throwable failure) {
+            storeNanos = System.nanoTime() - admitStartNanos;
             if (aborted) {
                 return;
             }
@@ -278,8 +291,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             keepAlive = clientKeepAlive && framingIsSound && requestComplete;
             FullHttpResponse response = GatewayResponses.problem(problem, server.securityHeaders(), decision,
                     requestId, keepAlive && !server.isDraining(), head);
+            status = problem.status();
+            responseBytes = response.content().readableBytes();
             releaseBody();
             ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+                record(f.isSuccess());
                 if (!keepAlive) {
                     closeNow();
                 } else if (requestComplete) {
@@ -340,6 +356,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         private void sendRequest() {
             Channel channel = upstream.channel();
+            upstreamStartNanos = System.nanoTime();
             channel.write(upstreamRequest());
             requestForwarded = true;
             if (!expectsBody) {
@@ -393,6 +410,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         public void onResponse(HttpResponse response) {
             cancelTimeout();
             responseStarted = true;
+            status = response.status().code();
             HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
             HttpHeaders headers = out.headers();
             headers.set(response.headers());
@@ -440,17 +458,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         public void onContent(HttpContent content) {
             if (content.decoderResult().isFailure()) {
                 content.release();
+                server.observer().onUpstreamError("protocol");
                 discardUpstream();
                 closeNow();
                 return;
             }
             boolean last = content instanceof LastHttpContent;
+            responseBytes += content.content().readableBytes();
             if (!last) {
                 ctx.writeAndFlush(content);
                 readMoreResponse();
                 return;
             }
+            upstreamNanos = System.nanoTime() - upstreamStartNanos;
             ctx.writeAndFlush(content).addListener((ChannelFutureListener) f -> {
+                record(f.isSuccess());
                 if (!keepAlive || !requestComplete) {
                     closeNow();
                 } else {
@@ -486,6 +508,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (responseStarted) {
+                server.observer().onUpstreamError("reset");
                 log.debug("Upstream failed mid-response; closing the client connection", cause);
                 closeNow();
                 return;
@@ -512,6 +535,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             log.debug("Failed to reach upstream", cause);
+            server.observer().onUpstreamError(upstreamStartNanos == 0 ? "connect" : "reset");
             refuse(Problem.of(502, "Bad Gateway", "The upstream could not be reached or closed the connection."),
                     admission == null ? null : admission.decision(), true);
         }
@@ -521,6 +545,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             discardUpstream();
+            server.observer().onUpstreamError("timeout");
             refuse(Problem.of(504, "Gateway Timeout", "The upstream did not answer in time."),
                     admission.decision(), true);
         }
@@ -550,8 +575,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         void abort() {
             aborted = true;
+            record(false);
             discardUpstream();
             releaseBody();
+        }
+
+        /** Reports the exchange to the observer, once. */
+        private void record(boolean completed) {
+            if (recorded) {
+                return;
+            }
+            recorded = true;
+            server.observer().onExchangeCompleted(new ExchangeRecord(requestId, request.method().name(),
+                    request.uri(), status, admission, responseBytes, upstreamNanos, storeNanos,
+                    System.nanoTime() - startNanos, completed));
         }
 
         private void cancelTimeout() {
