@@ -41,6 +41,11 @@ public record Admission(Verdict verdict, Caller caller, RouteConfig route, Decis
                         .with("limit", decision.quota().limit().name())
                         .with("scope", decision.quota().scope().name().toLowerCase(java.util.Locale.ROOT))
                         .with("retry_after", decision.retryAfterSeconds());
+            case UNAVAILABLE:
+                // Names no store, host or exception: the client only needs to know to come back.
+                return Problem.of(503, "Service Unavailable", "Rate limits cannot be checked right now. Retry after "
+                                + decision.retryAfterSeconds() + " s.")
+                        .with("retry_after", decision.retryAfterSeconds());
             default:
                 throw new IllegalStateException("A passed request has no problem");
         }
@@ -52,6 +57,8 @@ public record Admission(Verdict verdict, Caller caller, RouteConfig route, Decis
         BAD_REQUEST,
         UNAUTHORIZED,
         NOT_FOUND,
-        LIMITED
+        LIMITED,
+        /** The store could not answer and a quota's failure mode is deny: 503, never blamed on the client. */
+        UNAVAILABLE
     }
 }

@@ -8,6 +8,7 @@ import io.ventra.gateway.core.config.IdentityConfig.AnonymousPolicy;
 import io.ventra.gateway.core.config.RouteConfig;
 import io.ventra.gateway.core.identity.ApiKeys;
 import io.ventra.gateway.core.identity.Caller;
+import io.ventra.gateway.core.limit.Decision;
 import io.ventra.gateway.core.limit.LimitPolicy;
 import io.ventra.gateway.core.limit.Quota;
 import io.ventra.gateway.core.limit.RateLimiter;
@@ -80,7 +81,7 @@ public final class Gatekeeper {
         }
         List<Quota> quotas = policy.quotas(caller.plan(), method, path);
         return limiter.acquire(caller.account(), quotas).thenApply(decision -> new Admission(
-                decision.isAllowed() ? Verdict.PASS : Verdict.LIMITED, caller, route, decision));
+                verdict(decision), caller, route, decision));
     }
 
     /** Returns the first route whose pattern matches the normalized path, or {@code null}. */
@@ -101,6 +102,17 @@ public final class Gatekeeper {
             return null;
         }
         return new Caller(ANONYMOUS_PREFIX + clientAddress, anonymousTemplate.plan(), true);
+    }
+
+    private static Verdict verdict(Decision decision) {
+        switch (decision.outcome()) {
+            case LIMITED:
+                return Verdict.LIMITED;
+            case FAILURE_DENIED:
+                return Verdict.UNAVAILABLE;
+            default:
+                return Verdict.PASS;
+        }
     }
 
     private static CompletableFuture<Admission> done(Admission admission) {

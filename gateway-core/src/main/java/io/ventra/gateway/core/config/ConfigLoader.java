@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ventra.gateway.core.config.IdentityConfig.AnonymousPolicy;
 import io.ventra.gateway.core.path.PathPattern;
+import io.ventra.gateway.core.store.redis.RedisUris;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,15 +47,21 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = Set.of(
             "server", "proxy", "store", "identity", "plans", "endpoints", "routes", "security-headers");
     private static final Set<String> SERVER_KEYS = Set.of(
-            "bind", "port", "admin-bind", "admin-port", "shutdown-grace", "io-threads");
+            "bind", "port", "admin-bind", "admin-port", "shutdown-grace", "drain-delay", "io-threads");
     private static final Set<String> PROXY_KEYS = Set.of(
-            "connect-timeout", "response-timeout", "pool-idle-timeout", "pool-max-idle", "max-initial-line",
-            "max-header-size");
-    private static final Set<String> STORE_KEYS = Set.of("type", "max-buckets");
+            "connect-timeout", "response-timeout", "pool-idle-timeout", "pool-max-idle", "pool-max-connections",
+            "max-initial-line", "max-header-size", "max-body-size", "header-read-timeout", "idle-timeout",
+            "max-connections", "max-requests-per-connection", "trusted-proxies");
+    private static final Set<String> STORE_KEYS = Set.of(
+            "type", "max-buckets", "redis", "on-failure", "expected-instances");
+    private static final Set<String> REDIS_KEYS = Set.of("uri", "mode", "master", "timeout", "prefix");
+    private static final Pattern KEY_PREFIX = Pattern.compile("[!-z|~]{0,64}");
     private static final Set<String> IDENTITY_KEYS = Set.of("api-keys", "anonymous", "anonymous-plan");
     private static final Set<String> API_KEYS_KEYS = Set.of("header", "file");
-    private static final Set<String> PLAN_KEYS = Set.of("limit", "period", "unlimited", "refill", "endpoint-quotas");
-    private static final Set<String> ENDPOINT_KEYS = Set.of("path", "limit", "period", "refill", "methods", "plans");
+    private static final Set<String> PLAN_KEYS = Set.of(
+            "limit", "period", "unlimited", "refill", "endpoint-quotas", "on-failure", "shadow");
+    private static final Set<String> ENDPOINT_KEYS = Set.of(
+            "path", "limit", "period", "refill", "methods", "plans", "on-failure", "shadow");
     private static final Set<String> ROUTE_KEYS = Set.of("path", "upstream");
     private static final Set<String> KEY_FILE_KEYS = Set.of("keys");
     private static final Set<String> KEY_KEYS = Set.of("sha256", "account", "plan");
@@ -127,7 +134,8 @@ public final class ConfigLoader {
                 node.get("admin-bind").text(d.adminBind()),
                 (int) node.get("admin-port").number(0, 65535, d.adminPort()),
                 node.get("shutdown-grace").duration(Duration.ZERO, Duration.ofHours(1), d.shutdownGrace()),
-                (int) node.get("io-threads").number(0, 1024, d.ioThreads()));
+                (int) node.get("io-threads").number(0, 1024, d.ioThreads()),
+                node.get("drain-delay").duration(Duration.ZERO, Duration.ofMinutes(10), d.drainDelay()));
     }
 
     private static ProxyConfig proxy(YamlNode node) {
@@ -141,8 +149,29 @@ public final class ConfigLoader {
                 node.get("response-timeout").duration(ms, Duration.ofHours(1), d.responseTimeout()),
                 node.get("pool-idle-timeout").duration(ms, Duration.ofHours(1), d.poolIdleTimeout()),
                 (int) node.get("pool-max-idle").number(0, 100_000, d.poolMaxIdle()),
+                (int) node.get("pool-max-connections").number(1, 100_000, d.poolMaxConnections()),
                 (int) node.get("max-initial-line").number(256, 1 << 20, d.maxInitialLineBytes()),
-                (int) node.get("max-header-size").number(1024, 1 << 20, d.maxHeaderBytes()));
+                (int) node.get("max-header-size").number(1024, 1 << 20, d.maxHeaderBytes()),
+                node.get("max-body-size").number(1, 1L << 40, d.maxBodyBytes()),
+                node.get("header-read-timeout").duration(ms, Duration.ofMinutes(10), d.headerReadTimeout()),
+                node.get("idle-timeout").duration(ms, Duration.ofHours(1), d.idleTimeout()),
+                (int) node.get("max-connections").number(1, 10_000_000, d.maxConnections()),
+                (int) node.get("max-requests-per-connection").number(1, 100_000_000, d.maxRequestsPerConnection()),
+                trustedProxies(node.get("trusted-proxies")));
+    }
+
+    private static List<Cidr> trustedProxies(YamlNode node) {
+        List<Cidr> blocks = new ArrayList<>();
+        for (YamlNode item : node.items()) {
+            item.text().ifPresent(text -> {
+                try {
+                    blocks.add(Cidr.parse(text));
+                } catch (IllegalArgumentException e) {
+                    item.error(e.getMessage());
+                }
+            });
+        }
+        return blocks;
     }
 
     private static StoreConfig store(YamlNode node) {
@@ -150,11 +179,51 @@ public final class ConfigLoader {
             return StoreConfig.MEMORY;
         }
         StoreConfig.Type type = node.get("type").choice(StoreConfig.Type.class, StoreConfig.Type.MEMORY);
-        if (type == StoreConfig.Type.REDIS) {
-            node.get("type").error("'redis' is not available in this version (expected: memory)");
-        }
         long maxBuckets = node.get("max-buckets").number(1000, 1_000_000_000, StoreConfig.MEMORY.maxBuckets());
-        return new StoreConfig(type, maxBuckets);
+        FailureMode onFailure = node.get("on-failure").choice(FailureMode.class, FailureMode.LOCAL);
+        int expectedInstances = (int) node.get("expected-instances").number(1, 10_000, 1);
+        YamlNode redisNode = node.get("redis");
+        if (type != StoreConfig.Type.REDIS) {
+            if (!redisNode.isMissing()) {
+                redisNode.error("only used with type: redis (expected: type: redis, or no redis settings)");
+            }
+            return new StoreConfig(type, maxBuckets, Optional.empty(), onFailure, expectedInstances);
+        }
+        if (redisNode.isMissing()) {
+            redisNode.error("required with type: redis (expected: { uri: \"redis://host:6379\" })");
+            return StoreConfig.MEMORY;
+        }
+        return redis(redisNode)
+                .map(redis -> new StoreConfig(type, maxBuckets, Optional.of(redis), onFailure, expectedInstances))
+                .orElse(StoreConfig.MEMORY);
+    }
+
+    private static Optional<RedisStoreConfig> redis(YamlNode node) {
+        if (!node.expectObject(REDIS_KEYS)) {
+            return Optional.empty();
+        }
+        String uri = node.get("uri").requiredText();
+        Optional<String> master = node.get("master").text();
+        Duration timeout = node.get("timeout").duration(Duration.ofMillis(1), Duration.ofMinutes(1),
+                RedisStoreConfig.DEFAULT_TIMEOUT);
+        String prefix = node.get("prefix").text(RedisStoreConfig.DEFAULT_PREFIX);
+        if (!KEY_PREFIX.matcher(prefix).matches()) {
+            node.get("prefix").error("not a valid key prefix (expected: at most 64 visible ASCII characters, "
+                    + "no '{' or '}', e.g. \"ventra:\")");
+            return Optional.empty();
+        }
+        if (uri == null) {
+            return Optional.empty();
+        }
+        RedisStoreConfig.Mode mode = node.get("mode").choice(RedisStoreConfig.Mode.class, RedisUris.impliedMode(uri));
+        Optional<String> error = RedisUris.check(uri, mode, master);
+        if (error.isPresent()) {
+            // The message names the setting (uri or master) and never repeats the URI, which may hold a password.
+            String setting = error.get().substring(0, error.get().indexOf(':'));
+            node.get(setting).error(error.get().substring(setting.length() + 2));
+            return Optional.empty();
+        }
+        return Optional.of(new RedisStoreConfig(uri, mode, master, timeout, prefix));
     }
 
     private static Map<String, PlanConfig> plans(YamlNode node) {
@@ -170,7 +239,7 @@ public final class ConfigLoader {
             boolean endpointQuotas = plan.get("endpoint-quotas").bool(true);
             boolean unlimited = plan.get("unlimited").bool(false);
             if (unlimited) {
-                for (String conflicting : List.of("limit", "period", "refill")) {
+                for (String conflicting : List.of("limit", "period", "refill", "on-failure", "shadow")) {
                     if (plan.has(conflicting)) {
                         plan.get(conflicting).error("conflicts with unlimited: true (expected: remove one of them)");
                     }
@@ -178,8 +247,10 @@ public final class ConfigLoader {
                 plans.put(name, new PlanConfig(name, Optional.empty(), endpointQuotas));
                 return;
             }
+            Optional<FailureMode> onFailure = onFailure(plan);
+            boolean shadow = plan.get("shadow").bool(false);
             limit(plan, name).ifPresent(limit -> plans.put(name, new PlanConfig(name, Optional.of(limit),
-                    endpointQuotas)));
+                    endpointQuotas, onFailure, shadow)));
         });
         if (plans.isEmpty() && node.isObject() && node.entries().isEmpty()) {
             node.error("empty (expected: at least one plan)");
@@ -223,10 +294,17 @@ public final class ConfigLoader {
         return Optional.of(new LimitConfig(name, limit.get(), period.get(), refill));
     }
 
+    private static Optional<FailureMode> onFailure(YamlNode node) {
+        YamlNode onFailure = node.get("on-failure");
+        return onFailure.isMissing() ? Optional.empty() : Optional.of(onFailure.choice(FailureMode.class,
+                FailureMode.LOCAL));
+    }
+
     private static List<RouteConfig> routes(YamlNode node) {
         List<RouteConfig> routes = new ArrayList<>();
         if (node.isMissing()) {
-            node.error("required (expected: at least one route, e.g. - { path: /**, upstream: http://127.0.0.1:3000 })");
+            node.error("required (expected: at least one route, "
+                    + "e.g. - { path: /**, upstream: http://127.0.0.1:3000 })");
             return routes;
         }
         for (YamlNode route : node.items()) {
@@ -274,8 +352,11 @@ public final class ConfigLoader {
                 });
             }
             Optional<LimitConfig> limit = limit(endpoint, name);
+            Optional<FailureMode> onFailure = onFailure(endpoint);
+            boolean shadow = endpoint.get("shadow").bool(false);
             if (path != null && limit.isPresent()) {
-                endpoints.put(name, new EndpointQuotaConfig(name, path, methods, planNames, limit.get()));
+                endpoints.put(name, new EndpointQuotaConfig(name, path, methods, planNames, limit.get(), onFailure,
+                        shadow));
             }
         });
         return endpoints;

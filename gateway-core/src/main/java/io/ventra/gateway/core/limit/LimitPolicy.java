@@ -1,6 +1,7 @@
 package io.ventra.gateway.core.limit;
 
 import io.ventra.gateway.core.config.EndpointQuotaConfig;
+import io.ventra.gateway.core.config.FailureMode;
 import io.ventra.gateway.core.config.GatewayConfig;
 import io.ventra.gateway.core.config.PlanConfig;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * Works out which quotas a request must pass: the endpoint quotas whose path and method cover it (unless the
- * plan opts out), then the plan's own bucket (unless the plan is unlimited).
+ * plan opts out), then the plan's own bucket (unless the plan is unlimited). Each quota carries its failure mode
+ * (its own, else the store's) and whether it is in shadow mode.
  */
 public final class LimitPolicy {
     private final List<EndpointQuotaConfig> endpoints;
@@ -19,11 +21,14 @@ public final class LimitPolicy {
 
     public LimitPolicy(GatewayConfig config) {
         this.endpoints = List.copyOf(config.endpoints().values());
+        FailureMode storeDefault = config.store().onFailure();
         for (EndpointQuotaConfig endpoint : endpoints) {
-            endpointQuotas.put(endpoint.name(), new Quota(Quota.Scope.ENDPOINT, endpoint.limit()));
+            endpointQuotas.put(endpoint.name(), new Quota(Quota.Scope.ENDPOINT, endpoint.limit(),
+                    endpoint.onFailure().orElse(storeDefault), endpoint.shadow()));
         }
         for (PlanConfig plan : config.plans().values()) {
-            plan.limit().ifPresent(limit -> planQuotas.put(plan.name(), new Quota(Quota.Scope.PLAN, limit)));
+            plan.limit().ifPresent(limit -> planQuotas.put(plan.name(), new Quota(Quota.Scope.PLAN, limit,
+                    plan.onFailure().orElse(storeDefault), plan.shadow())));
         }
     }
 

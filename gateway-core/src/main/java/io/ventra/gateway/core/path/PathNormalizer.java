@@ -9,11 +9,15 @@ import java.util.Locale;
  * that an upstream would treat as the same resource matches the same way. The request-target itself is
  * forwarded unchanged; only matching uses this form.
  *
- * <p>Steps: drop the query and fragment; drop {@code ;parameters} from each segment; decode percent-escapes of
- * unreserved characters (RFC 3986 §2.3: letters, digits, {@code -._~}) while keeping other escapes such as
- * {@code %2F} encoded; merge repeated slashes; resolve {@code .} and {@code ..} segments (RFC 3986 §5.2.4,
- * never above the root); lower-case the result. Example: {@code //API/v1/./x/../%64iscovery;a=b?q} becomes
- * {@code /api/v1/discovery}.
+ * <p>Steps: drop the query; drop {@code ;parameters} from each segment; decode percent-escapes of unreserved
+ * characters (RFC 3986 §2.3: letters, digits, {@code -._~}) while keeping other escapes encoded; merge repeated
+ * slashes; resolve {@code .} and {@code ..} segments (RFC 3986 §5.2.4, never above the root); lower-case the
+ * result. Example: {@code /API/v1/./x/../%64iscovery;a=b?q} becomes {@code /api/v1/discovery}.
+ *
+ * <p>Spellings that upstreams read in different ways are refused instead of guessed at, because each could
+ * route a request past a quota: an encoded slash, backslash or NUL ({@code %2F}, {@code %5C}, {@code %00}), a
+ * raw backslash, a fragment ({@code #}, never part of a request-target), a target starting with {@code //}
+ * (a network-path reference to some URL parsers), and a dot segment carrying parameters ({@code ..;}).
  */
 public final class PathNormalizer {
     private PathNormalizer() {
@@ -22,8 +26,8 @@ public final class PathNormalizer {
     /**
      * Normalizes a request-target in origin form ({@code /path?query}) or absolute form.
      *
-     * @return the normalized path, or {@code null} when the target is malformed (a bad {@code %} escape, a
-     *         control character, or not starting with {@code /})
+     * @return the normalized path, or {@code null} when the target is malformed or ambiguous (a bad {@code %}
+     *         escape, a control character, not starting with {@code /}, or one of the spellings refused above)
      */
     public static String normalize(String target) {
         String path = stripToPath(target);
@@ -62,22 +66,30 @@ public final class PathNormalizer {
             return null;
         }
         String path = target;
+        if (path.startsWith("//")) {
+            return null;
+        }
         if (!path.startsWith("/")) {
             int scheme = path.indexOf("://");
             if (scheme < 0) {
                 return null;
             }
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "/" : path.substring(slash);
+            // The authority ends at the first '/', '?' or '#'; "http://host?x=/a" has the path "/", not "/a".
+            int authorityEnd = scheme + 3;
+            while (authorityEnd < path.length() && "/?#".indexOf(path.charAt(authorityEnd)) < 0) {
+                authorityEnd++;
+            }
+            boolean hasPath = authorityEnd < path.length() && path.charAt(authorityEnd) == '/';
+            path = hasPath ? path.substring(authorityEnd) : "/";
         }
         int end = path.length();
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c == '?' || c == '#') {
+            if (c == '?') {
                 end = i;
                 break;
             }
-            if (c <= 0x20 || c >= 0x7f) {
+            if (c <= 0x20 || c >= 0x7f || c == '#' || c == '\\') {
                 return null;
             }
         }
@@ -89,7 +101,8 @@ public final class PathNormalizer {
         for (int i = from; i < to; i++) {
             char c = path.charAt(i);
             if (c == ';') {
-                break;
+                String name = segment.toString();
+                return name.equals(".") || name.equals("..") ? null : name;
             }
             if (c != '%') {
                 segment.append(c);
@@ -104,6 +117,9 @@ public final class PathNormalizer {
                 return null;
             }
             char decoded = (char) (high * 16 + low);
+            if (decoded == '/' || decoded == '\\' || decoded == 0) {
+                return null;
+            }
             if (isUnreserved(decoded)) {
                 segment.append(decoded);
             } else {

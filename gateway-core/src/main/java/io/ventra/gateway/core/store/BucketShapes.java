@@ -1,10 +1,14 @@
 package io.ventra.gateway.core.store;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.ventra.gateway.core.config.LimitConfig;
 import io.ventra.gateway.core.config.RefillMode;
+import io.ventra.gateway.core.limit.NanoClock;
 
 /** Translates our limit settings into bucket4j's bucket configuration, the same for every store. */
 public final class BucketShapes {
@@ -19,6 +23,22 @@ public final class BucketShapes {
                 : Bandwidth.builder().capacity(limit.limit()).refillIntervally(limit.limit(), limit.period())
                         .initialTokens(limit.limit()).build();
         return BucketConfiguration.builder().addLimit(bandwidth).build();
+    }
+
+    /** Returns {@code clock} as bucket4j's time source: wall-clock based, so safe to share across hosts. */
+    public static TimeMeter timeMeter(NanoClock clock) {
+        requireNonNull(clock, "clock");
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return clock.nanos();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
     }
 
     /** Converts bucket4j's probe into ours. */

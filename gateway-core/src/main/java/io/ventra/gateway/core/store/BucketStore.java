@@ -20,6 +20,14 @@ public interface BucketStore extends AutoCloseable {
     /** Returns the store's kind for health output, e.g. {@code memory}. */
     String type();
 
+    /**
+     * Returns whether the store answers, as last seen; never waits. In-process stores are always up; a remote
+     * store is down while it is not connected or known to be failing.
+     */
+    default StoreHealth health() {
+        return StoreHealth.UP;
+    }
+
     @Override
     void close();
 }
