@@ -18,10 +18,16 @@ public final class Version {
         } catch (IOException e) {
             // Fall through to the defaults: a missing version must not stop the gateway.
         }
-        VERSION = properties.getProperty("version", "unknown");
-        COMMIT = properties.getProperty("commit", "unknown");
+        VERSION = resolved(properties.getProperty("version"));
+        String commit = resolved(properties.getProperty("commit"));
+        COMMIT = commit.equals("unknown") ? resolved(properties.getProperty("checkout-commit")) : commit;
     }
 
     private Version() {
+    }
+
+    /** Returns the value, or "unknown" when it is missing or the build left a placeholder in it. */
+    private static String resolved(String value) {
+        return value == null || value.isBlank() || value.contains("${") ? "unknown" : value.strip();
     }
 }

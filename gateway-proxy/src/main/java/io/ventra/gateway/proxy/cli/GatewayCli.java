@@ -10,7 +10,9 @@ import io.ventra.gateway.core.store.BucketStore;
 import io.ventra.gateway.core.store.BucketStores;
 import io.ventra.gateway.proxy.Version;
 import io.ventra.gateway.proxy.lifecycle.SignalHandlers;
+import io.ventra.gateway.proxy.reload.ConfigReloader;
 import io.ventra.gateway.proxy.server.GatewayServer;
+import io.ventra.gateway.proxy.store.StoreOutageLog;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -25,12 +27,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The {@code ventra-gateway} command: run, validate, hash-key, demo-upstream. */
+/** The {@code ventra-gateway} command: run, validate, explain, hash-key, demo-upstream. */
 @Command(name = "ventra-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayCli.VersionInfo.class,
         description = "Rate-limiting API gateway.",
-        subcommands = {GatewayCli.Run.class, GatewayCli.Validate.class, GatewayCli.HashKey.class,
+        subcommands = {GatewayCli.Run.class, GatewayCli.Validate.class, Explain.class, GatewayCli.HashKey.class,
                 GatewayCli.Demo.class})
 public final class GatewayCli {
+    /** The environment variable holding the bearer token for {@code POST /admin/reload}. */
+    static final String ADMIN_TOKEN_ENV = "VENTRA_ADMIN_TOKEN";
+    private static final int MIN_TOKEN_CHARS = 16;
     private static final Logger log = LoggerFactory.getLogger(GatewayCli.class);
 
     GatewayCli() {
@@ -67,6 +72,10 @@ public final class GatewayCli {
                 + "of the first route (it must be a loopback address).")
         boolean demoUpstream;
 
+        @Option(names = "--no-watch", description = "Do not reload when the config or key file changes "
+                + "(SIGHUP and POST /admin/reload still reload).")
+        boolean noWatch;
+
         @Override
         public Integer call() throws InterruptedException {
             GatewayConfig gatewayConfig = load(config, spec.commandLine().getErr());
@@ -74,18 +83,22 @@ public final class GatewayCli {
                 return 2;
             }
             DemoUpstream demo = demoUpstream ? startDemo(gatewayConfig) : null;
-            BucketStore store = BucketStores.create(gatewayConfig.store(), NanoClock.SYSTEM);
+            BucketStore store = BucketStores.create(gatewayConfig.store(), NanoClock.SYSTEM, new StoreOutageLog());
             GatewayServer server;
             try {
                 server = GatewayServer.start(gatewayConfig, store);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {  // Netty rethrows a bind failure (a checked IOException) unchecked.
                 log.error("Failed to start: {}", e.toString());
                 if (demo != null) {
                     demo.close();
                 }
                 return 1;
             }
-            log.info("Started Ventra Gateway {} ({})", Version.VERSION, Version.COMMIT);
+            server.adminToken(adminToken());
+            ConfigReloader reloader = ConfigReloader.start(server, config, ConfigLoader.fromEnvironment(), !noWatch);
+            SignalHandlers.onReloadSignal(() -> reloader.reload("SIGHUP"));
+            log.info("Started Ventra Gateway {} ({}) on proxy port {} and admin port {}", Version.VERSION,
+                    Version.COMMIT, server.port(), server.adminPort());
             CountDownLatch stopped = new CountDownLatch(1);
             SignalHandlers.onShutdownSignal(() -> {
                 server.stop(gatewayConfig.server().shutdownGrace());
@@ -97,6 +110,19 @@ public final class GatewayCli {
             stopped.await();
             System.exit(0);
             return 0;
+        }
+
+        private static String adminToken() {
+            String token = System.getenv(ADMIN_TOKEN_ENV);
+            if (token == null || token.isBlank()) {
+                log.info("POST /admin/reload is disabled: {} is not set", ADMIN_TOKEN_ENV);
+                return null;
+            }
+            if (token.strip().length() < MIN_TOKEN_CHARS) {
+                log.warn("{} is shorter than {} characters; use a long random token", ADMIN_TOKEN_ENV,
+                        MIN_TOKEN_CHARS);
+            }
+            return token.strip();
         }
 
         private DemoUpstream startDemo(GatewayConfig gatewayConfig) {

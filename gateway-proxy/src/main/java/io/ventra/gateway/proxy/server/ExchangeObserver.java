@@ -1,5 +1,7 @@
 package io.ventra.gateway.proxy.server;
 
+import java.util.List;
+
 /**
  * Watches the proxy's connections and exchanges, for metrics and the access log. Called on event-loop threads:
  * implementations must be fast and must not block.
@@ -8,6 +10,37 @@ public interface ExchangeObserver {
     /** Observes nothing. */
     ExchangeObserver NONE = new ExchangeObserver() {
     };
+
+    /** Returns an observer that tells each of {@code observers}, in order. */
+    static ExchangeObserver of(ExchangeObserver... observers) {
+        List<ExchangeObserver> all = List.of(observers);
+        return new ExchangeObserver() {
+            @Override
+            public void onConnectionOpened() {
+                all.forEach(ExchangeObserver::onConnectionOpened);
+            }
+
+            @Override
+            public void onConnectionClosed() {
+                all.forEach(ExchangeObserver::onConnectionClosed);
+            }
+
+            @Override
+            public void onExchangeStarted() {
+                all.forEach(ExchangeObserver::onExchangeStarted);
+            }
+
+            @Override
+            public void onUpstreamError(String kind) {
+                all.forEach(o -> o.onUpstreamError(kind));
+            }
+
+            @Override
+            public void onExchangeCompleted(ExchangeRecord record) {
+                all.forEach(o -> o.onExchangeCompleted(record));
+            }
+        };
+    }
 
     /** A client connection opened. */
     default void onConnectionOpened() {

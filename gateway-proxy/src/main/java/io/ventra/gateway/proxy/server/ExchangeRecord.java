@@ -15,6 +15,7 @@ import io.ventra.gateway.core.Admission;
  * @param storeNanos     time the rate-limit decision took; -1 when no decision was asked
  * @param totalNanos     time from the request head to the end of the response
  * @param completed      false when the client or the upstream went away before the response ended
+ * @param traceparent    the W3C {@code traceparent} sent upstream and back: the client's when valid, else a new one
  */
 public record ExchangeRecord(
         String requestId,
@@ -26,5 +27,6 @@ public record ExchangeRecord(
         long upstreamNanos,
         long storeNanos,
         long totalNanos,
-        boolean completed) {
+        boolean completed,
+        String traceparent) {
 }

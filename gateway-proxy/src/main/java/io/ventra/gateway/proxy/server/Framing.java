@@ -5,19 +5,25 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.ventra.gateway.core.headers.Problem;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Refuses request heads whose framing or syntax is ambiguous (RFC 9112 §6), so that nothing two parsers could
  * read differently is ever forwarded: a decoder failure, several or invalid {@code Content-Length} values,
  * {@code Content-Length} together with {@code Transfer-Encoding}, a transfer coding other than exactly
- * {@code chunked}, or an HTTP/1.1 request without {@code Host}. Each answer closes the connection.
+ * {@code chunked}, or an HTTP/1.1 request without {@code Host}. Each answer closes the connection. The raw
+ * syntax checks Netty leaves out (obs-fold, bare CR, request-line whitespace, request-target characters) are
+ * made by {@link StrictRequestDecoder}, which fails the request head so that it ends up here.
  */
 final class Framing {
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private Framing() {
     }
 
@@ -57,7 +63,49 @@ final class Framing {
         return null;
     }
 
+    /**
+     * Returns why an upstream response head cannot be relayed, or {@code null} when it is sound. Responses are
+     * held to the request rules: a decoder failure, several or invalid {@code Content-Length} values, or a
+     * transfer coding other than exactly {@code chunked} makes the gateway answer 502 and drop the connection.
+     */
+    static String checkResponse(HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            return "undecodable response: " + response.decoderResult().cause().getMessage();
+        }
+        if (response.protocolVersion().majorVersion() != 1) {
+            return "unsupported version " + response.protocolVersion();
+        }
+        HttpHeaders headers = response.headers();
+        List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (lengths.size() > 1 || lengths.size() == 1 && !lengths.get(0).matches("[0-9]{1,18}")) {
+            return "bad Content-Length";
+        }
+        if (!codings.isEmpty() && (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
+            return "Transfer-Encoding other than chunked";
+        }
+        for (Map.Entry<String, String> header : headers) {
+            if (!TOKEN.matcher(header.getKey()).matches() || hasControl(header.getValue())) {
+                return "invalid header field";
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Problem decoderProblem(Throwable cause) {
+        if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
+            return Problem.of(505, "HTTP Version Not Supported", "Only HTTP/1.0 and HTTP/1.1 are supported.");
+        }
         if (cause instanceof TooLongHttpLineException) {
             return Problem.of(414, "URI Too Long", "The request line is longer than the configured maximum.");
         }

@@ -21,6 +21,15 @@ final class HopByHop {
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 
+    /**
+     * Headers a {@code Connection} list may name but never remove: they frame or address the message, and
+     * removing them while the body is still forwarded would let a client desynchronise the upstream connection.
+     */
+    private static final List<AsciiString> PROTECTED = List.of(
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.CONTENT_TYPE);
+
     private HopByHop() {
     }
 
@@ -28,7 +37,7 @@ final class HopByHop {
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String name : value.split(",")) {
                 String trimmed = name.trim();
-                if (!trimmed.isEmpty()) {
+                if (!trimmed.isEmpty() && !isProtected(trimmed)) {
                     headers.remove(trimmed);
                 }
             }
@@ -36,5 +45,14 @@ final class HopByHop {
         for (AsciiString name : FIXED) {
             headers.remove(name);
         }
+    }
+
+    private static boolean isProtected(String name) {
+        for (AsciiString protectedName : PROTECTED) {
+            if (protectedName.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

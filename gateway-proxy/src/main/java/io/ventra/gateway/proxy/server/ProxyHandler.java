@@ -26,14 +26,18 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ventra.gateway.core.Admission;
 import io.ventra.gateway.core.Gatekeeper;
+import io.ventra.gateway.core.config.ProxyConfig;
 import io.ventra.gateway.core.config.RouteConfig;
 import io.ventra.gateway.core.headers.Problem;
 import io.ventra.gateway.core.headers.RateLimitHeaders;
 import io.ventra.gateway.core.limit.Decision;
 import io.ventra.gateway.proxy.upstream.UpstreamConnection;
+import io.ventra.gateway.proxy.upstream.PoolExhaustedException;
 import io.ventra.gateway.proxy.upstream.UpstreamListener;
+import io.ventra.gateway.proxy.websocket.WebSocketTunnel;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +63,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
 
     private final GatewayServer server;
+    private final ProxyConfig proxy;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Exchange exchange;
+    private WebSocketTunnel tunnel;
     private boolean swallowEmptyLast;
     private boolean closing;
+    private ScheduledFuture<?> waitTimer;
+    private boolean waitingIdle;
+    private int requestsStarted;
 
     ProxyHandler(GatewayServer server) {
         this.server = server;
+        this.proxy = server.config().proxy();
     }
 
     @Override
@@ -77,12 +87,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) {
         server.observer().onConnectionOpened();
+        awaitHead(proxy.headerReadTimeout(), false);
         context.read();
         context.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (tunnel != null) {
+            tunnel.fromClient(msg);
+            return;
+        }
         if (!(msg instanceof HttpObject) || closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -104,6 +119,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt == StrictRequestDecoder.HEAD_STARTED) {
+            if (exchange == null && waitingIdle) {
+                // The keep-alive wait ends with the first byte; the rest of the head must come in time.
+                awaitHead(proxy.headerReadTimeout(), false);
+            }
+            return;
+        }
+        context.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
         if (exchange != null && context.channel().isWritable()) {
             exchange.readMoreResponse();
@@ -115,6 +142,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         server.observer().onConnectionClosed();
         closing = true;
+        cancelWaitTimer();
+        if (tunnel != null) {
+            tunnel.close();
+        }
         if (exchange != null) {
             exchange.abort();
             exchange = null;
@@ -131,11 +162,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Tells whether no request is in progress on this connection. */
     boolean isIdle() {
-        return exchange == null;
+        return exchange == null && tunnel == null;
     }
 
     /** Starts draining: an idle connection closes now, a busy one after its response. */
     void drain() {
+        if (tunnel != null) {
+            tunnel.drain();
+            return;
+        }
         if (exchange == null) {
             closeNow();
         }
@@ -149,12 +184,22 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpRequest request = (HttpRequest) msg;
+        cancelWaitTimer();
+        requestsStarted++;
         Exchange current = new Exchange(request);
         exchange = current;
         swallowEmptyLast = current.requestComplete && request.decoderResult().isSuccess();
+        if (swallowEmptyLast && pending.peek() instanceof LastHttpContent) {
+            swallowEmptyLast = false;
+            ReferenceCountUtil.release(pending.poll());
+        }
         Problem framing = Framing.check(request);
         if (framing != null) {
             current.refuse(framing, null, false);
+            return;
+        }
+        if (declaredLength(request) > proxy.maxBodyBytes()) {
+            current.refuse(tooLarge(), null, false);
             return;
         }
         if (server.isDraining()) {
@@ -162,7 +207,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Gatekeeper gatekeeper = server.gatekeeper();
-        String apiKey = request.headers().get(gatekeeper.config().identity().apiKeyHeader());
+        List<String> apiKeys = request.headers().getAll(gatekeeper.config().identity().apiKeyHeader());
+        if (apiKeys.size() > 1) {
+            // An upstream reading the other value would act for an account the gateway did not charge.
+            current.refuse(Problem.of(400, "Bad Request", "The request has more than one API key header."),
+                    null, true);
+            return;
+        }
+        String apiKey = apiKeys.isEmpty() ? null : apiKeys.get(0);
         current.admitStartNanos = System.nanoTime();
         CompletableFuture<Admission> admission = gatekeeper.admit(
                 apiKey, current.clientAddress, request.method().name(), request.uri());
@@ -183,17 +235,73 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpObject next = pending.poll();
-        if (next != null) {
-            begin(next);
-        } else {
+        if (next == null) {
             readNext();
+            return;
+        }
+        begin(next);
+        while (exchange != null && !exchange.requestComplete && pending.peek() instanceof HttpContent) {
+            exchange.onRequestContent((HttpContent) pending.poll());
         }
     }
 
     private void readNext() {
         if (!closing) {
+            awaitHead(proxy.idleTimeout(), true);
             ctx.read();
         }
+    }
+
+    /** Closes the connection unless a request head arrives in time (idle keep-alive, or a slow head). */
+    private void awaitHead(java.time.Duration timeout, boolean idle) {
+        cancelWaitTimer();
+        waitingIdle = idle;
+        waitTimer = ctx.executor().schedule(() -> {
+            waitTimer = null;
+            if (exchange == null && tunnel == null && !closing) {
+                log.debug("Closing a connection that sent no complete request head in {}", timeout);
+                closeNow();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelWaitTimer() {
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
+        waitingIdle = false;
+    }
+
+    /** Returns the Content-Length, 0 when absent, -1 when unreadable (such a head fails {@link Framing}). */
+    private static long declaredLength(HttpRequest request) {
+        String value = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return 0;
+        }
+        return value.matches("[0-9]{1,18}") ? Long.parseLong(value) : -1;
+    }
+
+    private static Problem tooLarge() {
+        return Problem.of(413, "Content Too Large", "The request body is larger than the configured maximum.");
+    }
+
+    /** Tells whether the request asks for a WebSocket upgrade (RFC 6455 §4.1). */
+    private static boolean isWebSocketUpgrade(HttpRequest request) {
+        return HttpMethod.GET.equals(request.method()) && request.protocolVersion() == HttpVersion.HTTP_1_1
+                && hasToken(request.headers().getAll(HttpHeaderNames.UPGRADE), "websocket")
+                && hasToken(request.headers().getAll(HttpHeaderNames.CONNECTION), "upgrade");
+    }
+
+    private static boolean hasToken(List<String> values, String token) {
+        for (String value : values) {
+            for (String item : value.split(",")) {
+                if (item.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void closeNow() {
@@ -223,8 +331,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final class Exchange implements UpstreamListener {
         private final HttpRequest request;
         private final String requestId;
+        private final String traceparent;
+        private final boolean traceGenerated;
+        private final String peerAddress;
         private final String clientAddress;
         private final boolean clientKeepAlive;
+        private final boolean webSocket;
         private final boolean expectsBody;
         private final boolean head;
         private final ArrayDeque<HttpContent> body = new ArrayDeque<>();
@@ -247,15 +359,24 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private boolean upstreamKeepAlive;
         private boolean retried;
         private boolean aborted;
+        private boolean bodyAbandoned;
+        private long requestBodyBytes;
+        private Future<UpstreamConnection> acquiring;
 
         Exchange(HttpRequest request) {
             this.request = request;
             this.requestId = requestId(request.headers());
+            String incomingTrace = TraceParent.valid(request.headers().get(TraceParent.HEADER));
+            this.traceGenerated = incomingTrace == null;
+            this.traceparent = traceGenerated ? TraceParent.generate() : incomingTrace;
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            this.clientAddress = remote == null ? null : remote.getAddress().getHostAddress();
-            this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-            this.expectsBody = HttpUtil.isTransferEncodingChunked(request)
-                    || HttpUtil.getContentLength(request, 0L) > 0;
+            this.peerAddress = remote == null ? null : remote.getAddress().getHostAddress();
+            this.clientAddress = ForwardedFor.clientAddress(peerAddress,
+                    request.headers().getAll(X_FORWARDED_FOR), proxy);
+            this.clientKeepAlive = HttpUtil.isKeepAlive(request) && requestsStarted < proxy.maxRequestsPerConnection();
+            this.webSocket = isWebSocketUpgrade(request);
+            this.expectsBody = request.decoderResult().isSuccess() && (HttpUtil.isTransferEncodingChunked(request)
+                    || declaredLength(request) > 0);
             this.head = HttpMethod.HEAD.equals(request.method());
             this.keepAlive = clientKeepAlive;
             this.requestComplete = !expectsBody;
@@ -291,6 +412,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             keepAlive = clientKeepAlive && framingIsSound && requestComplete;
             FullHttpResponse response = GatewayResponses.problem(problem, server.securityHeaders(), decision,
                     requestId, keepAlive && !server.isDraining(), head);
+            response.headers().set(TraceParent.HEADER, traceparent);
             status = problem.status();
             responseBytes = response.content().readableBytes();
             releaseBody();
@@ -322,6 +444,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
+            if (bodyAbandoned) {
+                // The upstream answered before the body ended; the rest is not sent (the connection closes).
+                content.release();
+                return;
+            }
+            requestBodyBytes += content.content().readableBytes();
+            if (requestBodyBytes > proxy.maxBodyBytes()) {
+                content.release();
+                bodyTooLarge();
+                return;
+            }
             if (answered) {
                 content.release();
                 if (requestComplete && keepAlive) {
@@ -336,10 +469,29 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             writeBody(content);
         }
 
+        private void bodyTooLarge() {
+            if (responseStarted) {
+                closeNow();
+                return;
+            }
+            // The upstream may hold part of the body: its connection must never be reused.
+            discardUpstream();
+            refuse(tooLarge(), admission == null ? null : admission.decision(), false);
+        }
+
         private void connect() {
             RouteConfig route = admission.route();
-            server.pool().acquire(ctx.channel().eventLoop(), route.upstreamHost(), route.upstreamPort(), this)
-                    .addListener((Future<UpstreamConnection> f) -> {
+            acquiring = server.pool().acquire(ctx.channel().eventLoop(), route.upstreamHost(), route.upstreamPort(),
+                    this);
+            acquiring.addListener((Future<UpstreamConnection> f) -> {
+                        acquiring = null;
+                        if (f.isCancelled()) {
+                            return;
+                        }
+                        if (f.cause() instanceof PoolExhaustedException) {
+                            poolExhausted();
+                            return;
+                        }
                         if (!f.isSuccess()) {
                             upstreamError(f.cause());
                             return;
@@ -394,21 +546,52 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (chunked) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
-            String forwardedFor = request.headers().get(X_FORWARDED_FOR);
-            headers.set(X_FORWARDED_FOR, forwardedFor == null || forwardedFor.isBlank()
-                    ? clientAddress : forwardedFor + ", " + clientAddress);
+            if (webSocket) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+                headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            }
+            headers.set(X_FORWARDED_FOR, ForwardedFor.append(request.headers().getAll(X_FORWARDED_FOR), peerAddress));
             headers.set(X_FORWARDED_PROTO, "http");
             String host = request.headers().get(HttpHeaderNames.HOST);
             if (host != null) {
                 headers.set(X_FORWARDED_HOST, host);
             }
             headers.set(GatewayResponses.REQUEST_ID, requestId);
+            headers.set(TraceParent.HEADER, traceparent);
+            if (traceGenerated) {
+                // A tracestate without its traceparent belongs to no trace (W3C Trace Context §3.3).
+                headers.remove(TraceParent.STATE_HEADER);
+            }
             return out;
+        }
+
+        @Override
+        public boolean acceptsSwitchingProtocols() {
+            return webSocket;
         }
 
         @Override
         public void onResponse(HttpResponse response) {
             cancelTimeout();
+            String invalid = Framing.checkResponse(response);
+            if (invalid != null) {
+                ReferenceCountUtil.release(response);
+                log.debug("Refusing an upstream response: {}", invalid);
+                server.observer().onUpstreamError("protocol");
+                discardUpstream();
+                refuse(Problem.of(502, "Bad Gateway", "The upstream sent an invalid response."),
+                        admission.decision(), true);
+                return;
+            }
+            if (response.status().code() == 101) {
+                switchProtocols(response);
+                return;
+            }
+            if (!requestComplete) {
+                // An early answer (e.g. 413 before the whole upload): stop sending the body and close afterwards.
+                bodyAbandoned = true;
+                keepAlive = false;
+            }
             responseStarted = true;
             status = response.status().code();
             HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
@@ -422,6 +605,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 RateLimitHeaders.render(decision, headers::set);
             }
             headers.set(GatewayResponses.REQUEST_ID, requestId);
+            headers.set(TraceParent.HEADER, traceparent);
             GatewayResponses.addSecurityHeaders(headers, server.securityHeaders());
             if (!keepAlive || server.isDraining()) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -556,7 +740,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (connection == null) {
                 return;
             }
-            if (requestComplete && requestForwarded && body.isEmpty() && upstreamKeepAlive) {
+            if (requestComplete && requestForwarded && body.isEmpty() && upstreamKeepAlive && !bodyAbandoned) {
                 RouteConfig route = admission.route();
                 server.pool().release(connection, route.upstreamHost(), route.upstreamPort());
             } else {
@@ -573,8 +757,52 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
+        /** Answers the client's upgrade with the upstream's 101, then turns both connections into a tunnel. */
+        private void switchProtocols(HttpResponse response) {
+            responseStarted = true;
+            answered = true;
+            status = 101;
+            upstreamNanos = System.nanoTime() - upstreamStartNanos;
+            FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+            HttpHeaders headers = out.headers();
+            headers.set(response.headers());
+            HopByHop.strip(headers);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            headers.set(GatewayResponses.REQUEST_ID, requestId);
+            UpstreamConnection connection = upstream;
+            upstream = null;
+            WebSocketTunnel opened = WebSocketTunnel.open(ctx.channel(), connection.channel());
+            tunnel = opened;
+            exchange = null;
+            cancelWaitTimer();
+            record(true);
+            ctx.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    opened.close();
+                    return;
+                }
+                connection.removeHttpHandlers();
+                ctx.pipeline().remove("codec");
+                opened.start();
+            });
+        }
+
+        private void poolExhausted() {
+            if (answered || aborted) {
+                return;
+            }
+            server.observer().onUpstreamError("connect");
+            refuse(Problem.of(503, "Service Unavailable", "The upstream has no free connection."),
+                    admission.decision(), true);
+        }
+
         void abort() {
             aborted = true;
+            if (acquiring != null) {
+                acquiring.cancel(false);
+            }
             record(false);
             discardUpstream();
             releaseBody();
@@ -588,7 +816,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             recorded = true;
             server.observer().onExchangeCompleted(new ExchangeRecord(requestId, request.method().name(),
                     request.uri(), status, admission, responseBytes, upstreamNanos, storeNanos,
-                    System.nanoTime() - startNanos, completed));
+                    System.nanoTime() - startNanos, completed, traceparent));
         }
 
         private void cancelTimeout() {

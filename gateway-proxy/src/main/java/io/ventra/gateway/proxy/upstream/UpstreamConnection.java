@@ -39,6 +39,16 @@ public final class UpstreamConnection {
         channel.close();
     }
 
+    /**
+     * Removes the HTTP handlers after a {@code 101 Switching Protocols}, so that the connection carries raw
+     * bytes to whatever handler was added after them; it never goes back to the pool.
+     */
+    public void removeHttpHandlers() {
+        channel.pipeline().remove("idle");
+        channel.pipeline().remove("codec");
+        channel.pipeline().remove("upstream");
+    }
+
     private UpstreamHandler handler() {
         return channel.pipeline().get(UpstreamHandler.class);
     }

@@ -14,12 +14,14 @@ import java.io.IOException;
 /**
  * Last handler of an upstream connection's pipeline (after {@code HttpClientCodec} and an idle timer). Passes
  * the response to the exchange that owns the connection and drops 1xx interim responses (the gateway answers
- * {@code 100 Continue} itself). A connection with no owner that receives bytes or sits idle too long is closed.
+ * {@code 100 Continue} itself), except a 101 that the exchange asked for: from then on it passes everything on
+ * to the WebSocket tunnel. A connection with no owner that receives bytes or sits idle too long is closed.
  * All state is confined to the connection's event loop.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private UpstreamListener listener;
     private boolean skippingInterim;
+    private boolean switched;
 
     void attach(UpstreamListener newListener) {
         this.listener = newListener;
@@ -36,6 +38,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (switched) {
+            // After a 101 the bytes belong to the tunnel further down the pipeline.
+            if (msg instanceof LastHttpContent) {
+                ReferenceCountUtil.release(msg);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+            return;
+        }
         if (listener == null || !(msg instanceof HttpObject)) {
             ReferenceCountUtil.release(msg);
             ctx.close();
@@ -43,6 +54,13 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpResponse) {
             HttpResponse response = (HttpResponse) msg;
+            if (response.status().code() == 101 && listener.acceptsSwitchingProtocols()) {
+                switched = true;
+                UpstreamListener current = listener;
+                listener = null;
+                current.onResponse(response);
+                return;
+            }
             skippingInterim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
             if (skippingInterim) {
                 ReferenceCountUtil.release(msg);
@@ -72,6 +90,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (switched) {
+            ctx.fireChannelInactive();
+            return;
+        }
         UpstreamListener current = listener;
         listener = null;
         if (current != null) {
@@ -81,7 +103,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && listener == null) {
+        if (evt instanceof IdleStateEvent && listener == null && !switched) {
             ctx.close();
             return;
         }
@@ -90,6 +112,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (switched) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         UpstreamListener current = listener;
         listener = null;
         ctx.close();

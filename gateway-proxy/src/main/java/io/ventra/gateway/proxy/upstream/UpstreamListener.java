@@ -5,7 +5,15 @@ import io.netty.handler.codec.http.HttpResponse;
 
 /** Receives what an upstream connection does while it serves one exchange. Called on its event loop. */
 public interface UpstreamListener {
-    /** The response head arrived (never a 1xx). */
+    /**
+     * Tells whether a {@code 101 Switching Protocols} answers this exchange (a WebSocket upgrade). When true, a
+     * 101 is passed to {@link #onResponse} and everything after it is left to the next handler.
+     */
+    default boolean acceptsSwitchingProtocols() {
+        return false;
+    }
+
+    /** The response head arrived (a 1xx only when it is a 101 the listener accepts). */
     void onResponse(HttpResponse response);
 
     /** A piece of the response body arrived; the listener owns it. The last piece is a LastHttpContent. */

@@ -69,6 +69,23 @@ class GatewayCliTest {
     }
 
     @Test
+    void validateChecksTheDrainDelay() throws Exception {
+        Files.writeString(dir.resolve("keys.yaml"), "keys: []\n");
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, String.join("\n",
+                "server: { drain-delay: 5 seconds }",
+                "identity: { api-keys: { file: keys.yaml } }",
+                "plans: { free: { limit: 30, period: 1m } }",
+                "routes: [ { path: /**, upstream: http://127.0.0.1:3000 } ]",
+                ""));
+
+        Result result = run("validate", "--config", config.toString());
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).contains("server.drain-delay: '5 seconds'");
+    }
+
+    @Test
     void hashKeyPrintsTheStoredForm() {
         InputStream stdin = System.in;
         try {

@@ -209,4 +209,27 @@ class RateLimitIntegrationTest {
         }
         assertThat(gateway.upstream().requests()).isEmpty();
     }
+
+    @Test
+    void twoApiKeyHeadersAreRefusedBeforeAnyoneIsCharged() throws IOException {
+        try (var raw = gateway.raw()) {
+            var response = raw.send("GET /api/other HTTP/1.1\r\nHost: localhost\r\nX-API-Key: free-q\r\n"
+                    + "X-API-Key: ent-q\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.bodyText()).contains("more than one API key");
+        }
+        assertThat(gateway.upstream().requests()).isEmpty();
+        assertThat(gateway.get("free-q", "/api/other").headers().firstValue("X-RateLimit-Remaining")).hasValue("29");
+    }
+
+    @Test
+    void aKeyIdleForLongerThanItsPeriodStartsFullAgain() {
+        // Case C08, step 3: the cold path shows the same number as the warm path.
+        for (int i = 0; i < 32; i++) {
+            gateway.get("free-e", "/api/other");
+        }
+        clock.advance(Duration.ofSeconds(65));
+
+        assertThat(gateway.get("free-e", "/api/other").headers().firstValue("X-RateLimit-Remaining")).hasValue("29");
+    }
 }

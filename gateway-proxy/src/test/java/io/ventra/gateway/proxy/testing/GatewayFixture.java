@@ -136,9 +136,23 @@ public final class GatewayFixture implements AutoCloseable {
             return this;
         }
 
-        /** Edits the YAML text before it is loaded. */
+        /** Adds settings to the {@code proxy:} map of the default YAML, e.g. {@code "max-body-size: 100"}. */
+        public Builder proxy(String settings) {
+            UnaryOperator<String> previous = edit;
+            this.edit = text -> previous.apply(text).replace("proxy: { response-timeout: 2s, connect-timeout: 1s",
+                    "proxy: { response-timeout: 2s, connect-timeout: 1s, " + settings);
+            return this;
+        }
+
+        /** Turns the default YAML's identity section into anonymous per-IP limiting under the Free plan. */
+        public static String anonymous(String yaml) {
+            return yaml.replace("identity:\n", "identity:\n  anonymous: by-ip\n  anonymous-plan: free\n");
+        }
+
+        /** Edits the YAML text before it is loaded, after any earlier edits. */
         public Builder edit(UnaryOperator<String> newEdit) {
-            this.edit = newEdit;
+            UnaryOperator<String> previous = edit;
+            this.edit = text -> newEdit.apply(previous.apply(text));
             return this;
         }
 

@@ -94,6 +94,11 @@ public final class RawHttp implements AutoCloseable {
         return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads exactly {@code n} bytes, or fewer if the peer closes first. */
+    public byte[] readBytes(int n) throws IOException {
+        return in.readNBytes(n);
+    }
+
     public void setTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }

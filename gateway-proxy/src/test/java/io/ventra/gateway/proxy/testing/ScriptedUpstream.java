@@ -36,7 +36,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> malformed = new CopyOnWriteArrayList<>();
     private volatile Function<Recorded, Reply> script = request -> Reply.ok("ok");
+    private volatile Function<Recorded, Reply> earlyScript = head -> null;
 
     private ScriptedUpstream() throws IOException {
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -60,6 +62,21 @@ public final class ScriptedUpstream implements AutoCloseable {
     public ScriptedUpstream script(Function<Recorded, Reply> newScript) {
         this.script = newScript;
         return this;
+    }
+
+    /**
+     * Sets a script asked as soon as a request head is parsed, before its body is read; when it returns a reply,
+     * that reply is sent at once (an early answer such as 413), then the body is read and dropped per its
+     * framing, as a compliant server does, and the script is not asked.
+     */
+    public ScriptedUpstream earlyScript(Function<Recorded, Reply> newEarlyScript) {
+        this.earlyScript = newEarlyScript;
+        return this;
+    }
+
+    /** Returns every request line the upstream could not parse (garbage such as a desynchronised body). */
+    public List<String> malformed() {
+        return Collections.unmodifiableList(malformed);
     }
 
     /** Returns the requests parsed so far, in arrival order. */
@@ -112,18 +129,42 @@ public final class ScriptedUpstream implements AutoCloseable {
             InputStream in = new RecordingInput(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (true) {
-                Recorded request = Recorded.read(in);
-                if (request == null) {
+                Recorded head = Recorded.readHead(in);
+                if (head == null) {
                     return;
                 }
+                Reply early = earlyScript.apply(head);
+                if (early != null) {
+                    requests.add(head);
+                    if (!early.perform(out)) {
+                        return;
+                    }
+                    Recorded.readBody(in, head);
+                    continue;
+                }
+                Recorded request = head.withBody(Recorded.readBody(in, head));
                 requests.add(request);
                 Reply reply = script.apply(request);
                 if (!reply.perform(out)) {
                     return;
                 }
+                if (reply.upgrades()) {
+                    in.transferTo(out);
+                    return;
+                }
             }
+        } catch (MalformedRequestException e) {
+            malformed.add(e.getMessage());
         } catch (IOException e) {
             // The peer went away; nothing to record.
+        }
+    }
+
+    private static final class MalformedRequestException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRequestException(String line) {
+            super(line);
         }
     }
 
@@ -143,6 +184,17 @@ public final class ScriptedUpstream implements AutoCloseable {
                 }
             }
             return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = in.read(bytes, offset, length);
+            if (n > 0) {
+                synchronized (raw) {
+                    raw.write(bytes, offset, n);
+                }
+            }
+            return n;
         }
     }
 
@@ -169,7 +221,11 @@ public final class ScriptedUpstream implements AutoCloseable {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        static Recorded read(InputStream in) throws IOException {
+        Recorded withBody(byte[] newBody) {
+            return new Recorded(method, target, version, headers, newBody);
+        }
+
+        static Recorded readHead(InputStream in) throws IOException {
             String line = readLine(in);
             while (line != null && line.isEmpty()) {
                 line = readLine(in);
@@ -178,8 +234,8 @@ public final class ScriptedUpstream implements AutoCloseable {
                 return null;
             }
             String[] parts = line.split(" ", 3);
-            if (parts.length != 3) {
-                throw new IOException("Bad request line: " + line);
+            if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+                throw new MalformedRequestException(line);
             }
             List<String[]> headers = new ArrayList<>();
             String headerLine;
@@ -187,11 +243,10 @@ public final class ScriptedUpstream implements AutoCloseable {
                 int colon = headerLine.indexOf(':');
                 headers.add(new String[] {headerLine.substring(0, colon), headerLine.substring(colon + 1).trim()});
             }
-            Recorded head = new Recorded(parts[0], parts[1], parts[2], headers, new byte[0]);
-            return new Recorded(parts[0], parts[1], parts[2], headers, readBody(in, head));
+            return new Recorded(parts[0], parts[1], parts[2], headers, new byte[0]);
         }
 
-        private static byte[] readBody(InputStream in, Recorded head) throws IOException {
+        static byte[] readBody(InputStream in, Recorded head) throws IOException {
             String te = head.header("Transfer-Encoding");
             if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -235,6 +290,26 @@ public final class ScriptedUpstream implements AutoCloseable {
 
         /** Sends the reply; returns false to close the connection afterwards. */
         boolean perform(OutputStream out) throws IOException;
+
+        /** Tells whether the connection turns into a raw echo after this reply (a protocol switch). */
+        default boolean upgrades() {
+            return false;
+        }
+
+        /** Sends {@code response} (a 101) and then echoes every byte it receives until the peer closes. */
+        static Reply upgrade(String response) {
+            return new Reply() {
+                @Override
+                public boolean perform(OutputStream out) throws IOException {
+                    return raw(response).perform(out);
+                }
+
+                @Override
+                public boolean upgrades() {
+                    return true;
+                }
+            };
+        }
 
         /** Returns {@code 200} with a text body and Content-Length. */
         static Reply ok(String body) {
