@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
@@ -35,7 +36,7 @@ public final class MemoryBucketStore implements BucketStore {
     /** Creates a store on the given clock holding at most {@code maxBuckets} buckets. */
     public MemoryBucketStore(NanoClock clock, long maxBuckets) {
         requireNonNull(clock, "clock");
-        this.timeMeter = new ClockTimeMeter(clock);
+        this.timeMeter = BucketShapes.timeMeter(clock);
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(maxBuckets)
                 .expireAfter(new IdleForOnePeriod())
@@ -96,7 +97,7 @@ public final class MemoryBucketStore implements BucketStore {
 
     private LocalBucket newBucket(LimitConfig limit) {
         BucketConfiguration configuration = BucketShapes.configuration(limit);
-        LocalBucketBuilder builder = io.github.bucket4j.Bucket.builder().withCustomTimePrecision(timeMeter);
+        LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(timeMeter);
         for (Bandwidth bandwidth : configuration.getBandwidths()) {
             builder.addLimit(bandwidth);
         }
@@ -147,24 +148,6 @@ public final class MemoryBucketStore implements BucketStore {
         @Override
         public long read() {
             return latest.accumulateAndGet(clock.nanos(), Math::max);
-        }
-    }
-
-    private static final class ClockTimeMeter implements TimeMeter {
-        private final NanoClock clock;
-
-        ClockTimeMeter(NanoClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public long currentTimeNanos() {
-            return clock.nanos();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -61,6 +63,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
     private static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+    /**
+     * Headers of forwarded messages are copies of headers the decoders already validated, plus values the
+     * gateway validated itself (config, request id, traceparent), so they skip Netty's per-character
+     * re-validation, which profiling showed at 5-8 % of event-loop CPU.
+     */
+    private static final HttpHeadersFactory COPIED_HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final GatewayServer server;
     private final ProxyConfig proxy;
@@ -537,7 +547,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private HttpRequest upstreamRequest() {
-            HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri());
+            HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                    COPIED_HEADERS);
             HttpHeaders headers = out.headers();
             headers.set(request.headers());
             boolean chunked = HttpUtil.isTransferEncodingChunked(request);
@@ -594,7 +605,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             responseStarted = true;
             status = response.status().code();
-            HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+            HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), COPIED_HEADERS);
             HttpHeaders headers = out.headers();
             headers.set(response.headers());
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
