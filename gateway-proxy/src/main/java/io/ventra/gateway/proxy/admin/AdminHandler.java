@@ -129,7 +129,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             boolean serving = Boolean.TRUE.equals(store.get("serving"));
             boolean ready = !shuttingDown && serving;
             Map<String, Object> body = new LinkedHashMap<>(live());
-            body.put("status", shuttingDown ? "DRAINING" : ready ? "UP" : "DOWN");
+            body.put("status", overallStatus(shuttingDown, ready, storeHealth));
             Map<String, Object> components = new LinkedHashMap<>();
             components.put("config", Map.of("status", "UP", "routes", config.routes().size(),
                     "plans", config.plans().size()));
@@ -140,6 +140,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             body.put("connections", server.openConnections());
             reply.sendJson(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
         });
+    }
+
+    /** DEGRADED: serving (HTTP 200), but the store is down and requests follow {@code on-failure}. */
+    private static String overallStatus(boolean shuttingDown, boolean ready, StoreHealth storeHealth) {
+        if (shuttingDown) {
+            return "DRAINING";
+        }
+        if (!ready) {
+            return "DOWN";
+        }
+        return storeHealth == StoreHealth.UP ? "UP" : "DEGRADED";
     }
 
     private static Map<String, Object> store(GatewayConfig config, StoreHealth health) {

@@ -24,6 +24,7 @@ import io.ventra.gateway.proxy.server.Transport;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A tiny JSON API to put the gateway in front of when you have none: every request gets {@code 200} with a
@@ -70,7 +71,7 @@ public final class DemoUpstream implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static final class EchoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

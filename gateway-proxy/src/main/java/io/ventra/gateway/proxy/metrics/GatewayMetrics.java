@@ -82,6 +82,12 @@ public final class GatewayMetrics implements ExchangeObserver, AutoCloseable {
      */
     public GatewayMetrics(BucketStore store) {
         requireNonNull(store, "store");
+        // Registered at zero, so alerts and dashboards find every series before the first event.
+        for (String kind : new String[] {"connect", "timeout", "reset", "protocol"}) {
+            upstreamError(kind);
+        }
+        reload("success");
+        reload("failure");
         Gauge.builder("ventra.connections.open", connections, AtomicInteger::get)
                 .description("Client connections open on the proxy port").register(registry);
         Gauge.builder("ventra.requests.in.flight", inFlight, AtomicInteger::get)
@@ -149,9 +155,7 @@ public final class GatewayMetrics implements ExchangeObserver, AutoCloseable {
 
     @Override
     public void onUpstreamError(String kind) {
-        upstreamErrors.computeIfAbsent(kind, k -> Counter.builder("ventra.upstream.errors")
-                .description("Upstream failures by kind: connect, timeout, reset, protocol")
-                .tag("kind", k).register(registry)).increment();
+        upstreamError(kind).increment();
     }
 
     @Override
@@ -175,8 +179,18 @@ public final class GatewayMetrics implements ExchangeObserver, AutoCloseable {
 
     /** Counts one configuration reload; {@code result} is {@code success} or {@code failure}. */
     public void onReload(String result) {
-        reloads.computeIfAbsent(result, r -> Counter.builder("ventra.config.reloads")
-                .description("Configuration reloads by result").tag("result", r).register(registry)).increment();
+        reload(result).increment();
+    }
+
+    private Counter upstreamError(String kind) {
+        return upstreamErrors.computeIfAbsent(kind, k -> Counter.builder("ventra.upstream.errors")
+                .description("Upstream failures by kind: connect, timeout, reset, protocol")
+                .tag("kind", k).register(registry));
+    }
+
+    private Counter reload(String result) {
+        return reloads.computeIfAbsent(result, r -> Counter.builder("ventra.config.reloads")
+                .description("Configuration reloads by result").tag("result", r).register(registry));
     }
 
     @Override

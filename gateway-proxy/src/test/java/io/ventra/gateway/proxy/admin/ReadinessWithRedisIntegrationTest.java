@@ -106,6 +106,7 @@ class ReadinessWithRedisIntegrationTest {
         HttpResponse<String> ready = probe("/health/ready");
 
         assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).get("status").asText()).isEqualTo("DEGRADED");
         assertThat(JSON.readTree(ready.body()).get("components").get("store").get("serving").asBoolean())
                 .isTrue();
     }
