@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Load test over loopback: direct upstream vs nginx (reverse proxy, limit_req) vs Ventra Gateway.
+# Load test over loopback: direct upstream vs nginx (reverse proxy, limit_req) vs Ventra Gateway (memory store
+# and Redis store).
 #
-# The proxy under test runs on core 0 (taskset -c 0); wrk and the upstream (nginx `return 200`) on core 1.
+# The proxy under test runs on core 0 (taskset -c 0); wrk, the upstream (nginx `return 200`) and redis-server
+# on core 1.
 # Each setup is warmed up, then measured RUNS times; the script prints a table of req/s and p50/p99 with
 # ratios to direct upstream and to nginx, and writes results.csv, summary.csv and chart.png to OUT_DIR.
 # Everything it starts it stops by PID on exit; every step has a time bound; it only talks to 127.0.0.1.
 #
-# Usage: benchmarks/load/run.sh [--duration S] [--warmup S] [--runs N] [--connections N] [--out DIR]
-#                               [--profile | --chart-only]
+# Usage: benchmarks/load/run.sh [--duration S] [--warmup S] [--gateway-warmup S] [--runs N] [--connections N]
+#                               [--out DIR] [--profile | --chart-only]
+#   --gateway-warmup  warm-up of each gateway row (default 30 s: on its one pinned core the JVM needs about
+#                 25 s of load before C2 has compiled the hot path; 10 s left it at a fifth of its speed).
 #   --profile     instead of the table, record a JFR profile of the gateway under load (30 s) and print its
 #                 top frames to OUT_DIR/profile-top.txt.
 #   --chart-only  redraw OUT_DIR/chart.png from OUT_DIR/summary.csv; starts nothing.
 # Environment: GATEWAY_JAR (default gateway-proxy/target/ventra-gateway.jar), GATEWAY_JAVA_OPTS,
 #              BASE_PORT (default 18080; uses BASE_PORT+1 .. BASE_PORT+14),
+#              REDIS_SERVER (default: redis-server from PATH, else the binary inside the embedded-redis jar in
+#              ~/.m2, extracted to the temp dir; SKIP_REDIS=1 leaves the Redis rows out),
 #              NICE (default 0; e.g. -10 as root, to shield the measured processes from other load on the machine).
 set -euo pipefail
 
@@ -21,6 +27,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 
 DURATION=10
 WARMUP=10
+GATEWAY_WARMUP=30
 RUNS=3
 CONNECTIONS=50
 OUT_DIR="$REPO_ROOT/benchmarks/load/results"
@@ -31,18 +38,23 @@ GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/gateway-proxy/target/ventra-gateway.jar}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}"
 BASE_PORT="${BASE_PORT:-18080}"
 NICE="${NICE:-0}"
+REDIS_SERVER="${REDIS_SERVER:-}"
+SKIP_REDIS="${SKIP_REDIS:-0}"
+EMBEDDED_REDIS_JAR="${EMBEDDED_REDIS_JAR:-$HOME/.m2/repository/com/github/codemonstur/embedded-redis/1.4.4/embedded-redis-1.4.4.jar}"
+EMBEDDED_REDIS_RESOURCE=redis-server-6.2.6-v5-linux-amd64
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --gateway-warmup) GATEWAY_WARMUP="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --out) OUT_DIR="$2"; shift 2 ;;
         --profile) PROFILE=1; shift ;;
         --chart-only) CHART_ONLY=1; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-        *) echo "Unknown option: $1 (expected: --duration, --warmup, --runs, --connections, --out, --profile, --chart-only)" >&2
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        *) echo "Unknown option: $1 (expected: --duration, --warmup, --gateway-warmup, --runs, --connections, --out, --profile, --chart-only)" >&2
            exit 2 ;;
     esac
 done
@@ -51,6 +63,7 @@ UPSTREAM_PORT=$((BASE_PORT + 1))
 NGINX_PORT=$((BASE_PORT + 2))
 NGINX_LIMIT_PORT=$((BASE_PORT + 3))
 GATEWAY_PORT=$((BASE_PORT + 4))
+REDIS_PORT=$((BASE_PORT + 5))
 GATEWAY_ADMIN_PORT=$((BASE_PORT + 14))
 HOST=127.0.0.1
 PATH_UNDER_TEST=/api/v1/items/42
@@ -76,7 +89,7 @@ if [[ "$(nproc)" -lt 2 ]]; then
     echo "Needs 2 cores to pin the proxy and wrk apart (found: $(nproc))" >&2
     exit 1
 fi
-for port in "$UPSTREAM_PORT" "$NGINX_PORT" "$NGINX_LIMIT_PORT" "$GATEWAY_PORT" "$GATEWAY_ADMIN_PORT"; do
+for port in "$UPSTREAM_PORT" "$NGINX_PORT" "$NGINX_LIMIT_PORT" "$GATEWAY_PORT" "$REDIS_PORT" "$GATEWAY_ADMIN_PORT"; do
     if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
         echo "Port $port on $HOST is in use (expected: free; set BASE_PORT)" >&2
         exit 1
@@ -106,6 +119,27 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# find_redis_server: sets REDIS_SERVER, or SKIP_REDIS=1 with a message. Installs nothing: redis-server from
+# PATH, else the Linux binary the embedded-redis test dependency carries (extracted into the temp dir).
+find_redis_server() {
+    [[ "$SKIP_REDIS" == 1 || "$PROFILE" == 1 || "$CHART_ONLY" == 1 ]] && return 0
+    if [[ -z "$REDIS_SERVER" ]] && command -v redis-server >/dev/null 2>&1; then
+        REDIS_SERVER="$(command -v redis-server)"
+    fi
+    if [[ -z "$REDIS_SERVER" && -f "$EMBEDDED_REDIS_JAR" ]] && command -v unzip >/dev/null 2>&1 \
+            && [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]]; then
+        REDIS_SERVER="$WORK/redis-server"
+        unzip -p "$EMBEDDED_REDIS_JAR" "$EMBEDDED_REDIS_RESOURCE" >"$REDIS_SERVER" && chmod +x "$REDIS_SERVER" \
+                || REDIS_SERVER=""
+    fi
+    if [[ -z "$REDIS_SERVER" ]] || ! "$REDIS_SERVER" --version >/dev/null 2>&1; then
+        echo "No usable redis-server (expected: on PATH, REDIS_SERVER=..., or $EMBEDDED_REDIS_JAR);" \
+             "the Redis rows are skipped" >&2
+        REDIS_SERVER=""
+        SKIP_REDIS=1
+    fi
+}
 
 # start CORE LOGFILE COMMAND...: runs COMMAND pinned to CORE in the background and records its PID.
 start() {
@@ -220,8 +254,17 @@ EOF
 
 # The gateway: memory store, one route to the nginx upstream, $ACCOUNTS keys on a plan that never refuses
 # (1e9 per minute), so every request takes a token from a real bucket.
+# write_gateway_conf [redis]: with "redis", the store is the Redis on $REDIS_PORT and Redis failures answer
+# 503 (on-failure: deny) instead of falling back to local buckets, so a row can never be inflated by the
+# fallback unnoticed: any failed store call shows up as a non-2xx response.
 write_gateway_conf() {
     local dir="$WORK/gateway"
+    local store="  type: memory"
+    if [[ "${1:-}" == redis ]]; then
+        store="  type: redis
+  redis: { uri: \"redis://$HOST:$REDIS_PORT\", mode: standalone, timeout: 100ms }
+  on-failure: deny"
+    fi
     mkdir -p "$dir"
     {
         echo "keys:"
@@ -240,7 +283,7 @@ server:
   shutdown-grace: 1s
   io-threads: 1
 store:
-  type: memory
+$store
 identity:
   api-keys: { header: X-Api-Key, file: api-keys.yaml }
 plans:
@@ -268,6 +311,42 @@ start_nginx() {
     start 0 "$WORK/nginx/stdout.log" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
             -e "$WORK/nginx/logs/error.log"
     wait_ready "$NGINX_PORT"
+}
+
+# redis_cmd COMMAND...: one inline command to the benchmark's redis-server over bash's /dev/tcp (no redis-cli
+# needed); prints the first reply line.
+redis_cmd() (
+    exec 3<>"/dev/tcp/$HOST/$REDIS_PORT" || exit 1
+    printf '%s\r\n' "$*" >&3
+    reply=""
+    IFS= read -r -t 2 reply <&3 || true
+    printf '%s\n' "${reply%$'\r'}"
+) 2>/dev/null
+
+# start_redis: redis-server on core 1 (beside wrk and the upstream), loopback only, no persistence.
+start_redis() {
+    local dir="$WORK/redis"
+    mkdir -p "$dir"
+    start 1 "$dir/stdout.log" "$REDIS_SERVER" --bind "$HOST" --port "$REDIS_PORT" --protected-mode yes \
+            --save "" --appendonly no --dir "$dir" --daemonize no --maxmemory 256mb
+    for _ in $(seq 1 100); do
+        [[ "$(redis_cmd PING || true)" == "+PONG" ]] && return 0
+        sleep 0.1
+    done
+    echo "redis-server did not answer PING on $HOST:$REDIS_PORT after 10 s" >&2
+    return 1
+}
+
+# redis_stats NAME: after a row, record how many commands and keys Redis saw, as a check that the row went
+# through Redis (appended to redis-stats.txt).
+redis_stats() {
+    {
+        echo "== after $1: dbsize $(redis_cmd DBSIZE | tr -d ':')"
+        if command -v redis-cli >/dev/null 2>&1; then
+            timeout 5 redis-cli -h "$HOST" -p "$REDIS_PORT" info commandstats | tr -d '\r' | grep -E '^cmdstat_' || true
+            timeout 5 redis-cli -h "$HOST" -p "$REDIS_PORT" config resetstat >/dev/null || true
+        fi
+    } >>"$OUT_DIR/redis-stats.txt"
 }
 
 # start_gateway [EXTRA_JAVA_OPTS...]
@@ -307,11 +386,11 @@ wrk_run() {
     echo "$rps $p50 $p99 ${non2xx:-0} ${errors:-0}"
 }
 
-# measure NAME PORT [LUA]: warm up, then RUNS runs, appended to results.csv.
+# measure NAME PORT [LUA [WARMUP_S]]: warm up, then RUNS runs, appended to results.csv.
 measure() {
-    local name="$1" port="$2" lua="${3:-}"
-    echo "== $name: warm-up ${WARMUP}s, then $RUNS × ${DURATION}s at $CONNECTIONS connections" >&2
-    wrk_run "$port" "$WARMUP" "$lua" >/dev/null
+    local name="$1" port="$2" lua="${3:-}" warmup="${4:-$WARMUP}"
+    echo "== $name: warm-up ${warmup}s, then $RUNS × ${DURATION}s at $CONNECTIONS connections" >&2
+    wrk_run "$port" "$warmup" "$lua" >/dev/null
     for run in $(seq 1 "$RUNS"); do
         local result
         result="$(wrk_run "$port" "$DURATION" "$lua")"
@@ -397,6 +476,31 @@ summarize() {
     column -t -s, "$OUT_DIR/summary.csv"
 }
 
+# ratios: the ratios the targets of issue 6 are stated in, from summary.csv, to ratios.txt.
+ratios() {
+    awk -F, 'NR > 1 { r[$1] = $2 }
+    function line(label, a, b) {
+        if ((a in r) && (b in r) && r[b] > 0) printf "%-58s %6.2f   (%s / %s)\n", label, r[a] / r[b], a, b
+    }
+    END {
+        k = "'"${ACCOUNTS}keys"'"
+        line("nginx reverse proxy vs direct (reference 0.72)", "nginx", "direct")
+        line("nginx limit_req vs nginx (reference 0.98)", "nginx-limit_req", "nginx")
+        line("gateway memory vs nginx (target >= 0.9)", "gateway-memory", "nginx")
+        line("gateway memory vs direct", "gateway-memory", "direct")
+        line("gateway memory " k " vs nginx limit_req " k, "gateway-memory-" k, "nginx-limit_req-" k)
+        line("gateway redis " k " vs nginx limit_req (target >= 0.5)", "gateway-redis-" k, "nginx-limit_req")
+        line("gateway redis " k " vs nginx limit_req " k " (same wrk script)", "gateway-redis-" k, "nginx-limit_req-" k)
+        line("gateway redis hot vs gateway redis " k " (target >= 0.8)", "gateway-redis", "gateway-redis-" k)
+        line("gateway redis hot vs nginx limit_req", "gateway-redis", "nginx-limit_req")
+        line("gateway redis " k " vs gateway memory " k, "gateway-redis-" k, "gateway-memory-" k)
+        line("gateway redis hot vs gateway memory hot", "gateway-redis", "gateway-memory")
+    }' "$OUT_DIR/summary.csv" >"$OUT_DIR/ratios.txt"
+    echo
+    echo "Ratios of req/s (medians):"
+    cat "$OUT_DIR/ratios.txt"
+}
+
 chart() {
     local png="$OUT_DIR/chart.png"
     if python3 -c 'import matplotlib' 2>/dev/null; then
@@ -455,6 +559,8 @@ if [[ "$PROFILE" == 1 ]]; then
 fi
 
 mkdir -p "$OUT_DIR"
+find_redis_server
+rm -f "$OUT_DIR/redis-stats.txt" "$OUT_DIR/ratios.txt"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "setup,run,req_per_s,p50_ms,p99_ms,non2xx,socket_errors" >"$OUT_DIR/results.csv"
 write_upstream_conf
@@ -471,24 +577,33 @@ measure "nginx-limit_req-${ACCOUNTS}keys" "$NGINX_LIMIT_PORT" "$WORK/accounts.lu
 stop_last
 
 start_gateway
-measure gateway-memory "$GATEWAY_PORT"
-measure "gateway-memory-${ACCOUNTS}keys" "$GATEWAY_PORT" "$WORK/accounts.lua"
+measure gateway-memory "$GATEWAY_PORT" "" "$GATEWAY_WARMUP"
+measure "gateway-memory-${ACCOUNTS}keys" "$GATEWAY_PORT" "$WORK/accounts.lua" "$GATEWAY_WARMUP"
 stop_last
 
-# ---------------------------------------------------------------------------------------------------------
-# REDIS STORE: not measured yet. At the time of writing ConfigLoader refuses `store.type: redis`
-# ("'redis' is not available in this version"). When the Redis store lands, add here:
-#   1. check for redis-server; start it pinned to core 1 on $((BASE_PORT + 5)) with `--save "" --appendonly no`
-#      through `start`, and wait for `redis-cli -p PORT ping`;
-#   2. write a second gateway.yaml with `store: { type: redis, ... }` pointing at it;
-#   3. measure gateway-redis (one hot key) and gateway-redis-${ACCOUNTS}keys (accounts.lua), then stop_last
-#      for the gateway and for redis-server.
-# Targets (issue 6): >= 0.5x nginx-limit_req with 1,000 accounts; one hot account >= 0.8x that.
-# ---------------------------------------------------------------------------------------------------------
+# Redis store: redis-server on core 1 (with wrk and the upstream, as issue 6 places it), the gateway on core
+# 0 with `store.type: redis`; one hot account, then $ACCOUNTS accounts. Redis is flushed between the two rows.
+if [[ "$SKIP_REDIS" != 1 ]]; then
+    echo "== redis-server: $REDIS_SERVER ($("$REDIS_SERVER" --version | awk '{ print $3 }'))" >&2
+    start_redis
+    write_gateway_conf redis
+    start_gateway
+    redis_cmd FLUSHALL >/dev/null
+    redis_stats "gateway start"
+    measure gateway-redis "$GATEWAY_PORT" "" "$GATEWAY_WARMUP"
+    redis_stats gateway-redis
+    redis_cmd FLUSHALL >/dev/null
+    measure "gateway-redis-${ACCOUNTS}keys" "$GATEWAY_PORT" "$WORK/accounts.lua" "$GATEWAY_WARMUP"
+    redis_stats "gateway-redis-${ACCOUNTS}keys"
+    stop_last   # the gateway
+    stop_last   # redis-server
+fi
 
 summarize
+ratios
 echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
         | tee "$OUT_DIR/loadavg.txt"
+[[ -f "$OUT_DIR/redis-stats.txt" ]] && echo "Redis command counts per row: $OUT_DIR/redis-stats.txt"
 chart
 cp "$WORK/wrk.log" "$OUT_DIR/wrk.log"
 echo "Per-run figures: $OUT_DIR/results.csv; raw wrk output: $OUT_DIR/wrk.log"

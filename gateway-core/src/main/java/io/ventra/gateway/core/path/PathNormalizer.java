@@ -17,7 +17,8 @@ import java.util.Locale;
  * <p>Spellings that upstreams read in different ways are refused instead of guessed at, because each could
  * route a request past a quota: an encoded slash, backslash or NUL ({@code %2F}, {@code %5C}, {@code %00}), a
  * raw backslash, a fragment ({@code #}, never part of a request-target), a target starting with {@code //}
- * (a network-path reference to some URL parsers), and a dot segment carrying parameters ({@code ..;}).
+ * (a network-path reference to some URL parsers), a dot segment carrying parameters ({@code ..;}), and an
+ * encoded delimiter ({@code %3B}, {@code %3F}, {@code %23}) that a decoding upstream would split on.
  */
 public final class PathNormalizer {
     private PathNormalizer() {
@@ -117,7 +118,8 @@ public final class PathNormalizer {
                 return null;
             }
             char decoded = (char) (high * 16 + low);
-            if (decoded == '/' || decoded == '\\' || decoded == 0) {
+            if (decoded == '/' || decoded == '\\' || decoded == 0 || decoded == ';' || decoded == '?'
+                    || decoded == '#') {
                 return null;
             }
             if (isUnreserved(decoded)) {

@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * made by {@link StrictRequestDecoder}, which fails the request head so that it ends up here.
  */
 final class Framing {
+    /** A DNS name or IPv4 address, or a bracketed IPv6 literal, with an optional port (RFC 3986 §3.2.2). */
+    private static final Pattern VALID_HOST =
+            Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})?|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private Framing() {
     }
@@ -59,6 +63,11 @@ final class Framing {
         }
         if (version.minorVersion() == 1 && headers.getAll(HttpHeaderNames.HOST).size() != 1) {
             return bad("An HTTP/1.1 request needs exactly one Host header.");
+        }
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (host != null && !VALID_HOST.matcher(host).matches()) {
+            // RFC 9112 §3.2: an invalid Host is a 400, never passed on to poison X-Forwarded-Host upstream.
+            return bad("The Host header is not a valid host[:port].");
         }
         return null;
     }

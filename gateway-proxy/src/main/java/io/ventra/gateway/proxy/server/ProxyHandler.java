@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -60,6 +61,8 @@ import org.slf4j.LoggerFactory;
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
     private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final List<String> METHOD_OVERRIDES =
+            List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
     private static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
@@ -227,7 +230,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         String apiKey = apiKeys.isEmpty() ? null : apiKeys.get(0);
         current.admitStartNanos = System.nanoTime();
         CompletableFuture<Admission> admission = gatekeeper.admit(
-                apiKey, current.clientAddress, request.method().name(), request.uri());
+                apiKey, current.clientAddress, quotaMethod(request), request.uri());
         if (admission.isDone()) {
             current.onAdmission(admission.getNow(null), null);
         } else {
@@ -296,11 +299,41 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return Problem.of(413, "Content Too Large", "The request body is larger than the configured maximum.");
     }
 
-    /** Tells whether the request asks for a WebSocket upgrade (RFC 6455 §4.1). */
+    /** Tells whether the request asks for a WebSocket upgrade (RFC 6455 §4.1), with its key and version. */
     private static boolean isWebSocketUpgrade(HttpRequest request) {
         return HttpMethod.GET.equals(request.method()) && request.protocolVersion() == HttpVersion.HTTP_1_1
                 && hasToken(request.headers().getAll(HttpHeaderNames.UPGRADE), "websocket")
-                && hasToken(request.headers().getAll(HttpHeaderNames.CONNECTION), "upgrade");
+                && hasToken(request.headers().getAll(HttpHeaderNames.CONNECTION), "upgrade")
+                && request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+                && "13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION));
+    }
+
+    /**
+     * Returns the method endpoint quotas are matched against: the request's, or the one a method-override
+     * header asks for, since frameworks that honour those headers would otherwise let a GET pass a POST-only
+     * quota.
+     */
+    private static String quotaMethod(HttpRequest request) {
+        for (String header : METHOD_OVERRIDES) {
+            String override = request.headers().get(header);
+            if (override != null && !override.isBlank()) {
+                return override.trim().toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return request.method().name();
+    }
+
+    /**
+     * Drops request trailers: upstreams may merge them into the headers, and they would carry Host, API keys
+     * or X-Forwarded-* past every check the head went through.
+     */
+    private static HttpContent withoutTrailers(HttpContent content) {
+        if (!(content instanceof LastHttpContent) || ((LastHttpContent) content).trailingHeaders().isEmpty()) {
+            return content;
+        }
+        LastHttpContent last = new DefaultLastHttpContent(content.content().retain());
+        content.release();
+        return last;
     }
 
     private static boolean hasToken(List<String> values, String token) {
@@ -526,7 +559,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             HttpContent content;
             while ((content = body.poll()) != null) {
-                channel.write(content);
+                channel.write(withoutTrailers(content));
             }
             channel.flush();
             long timeoutMillis = server.config().proxy().responseTimeout().toMillis();
@@ -540,7 +573,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         private void writeBody(HttpContent content) {
             Channel channel = upstream.channel();
-            channel.writeAndFlush(content);
+            channel.writeAndFlush(withoutTrailers(content));
             if (!requestComplete && channel.isWritable()) {
                 ctx.read();
             }
