@@ -75,11 +75,7 @@ public class PipelineBenchmark {
     public void setUp() throws Exception {
         server = GatewayServer.start(BenchmarkConfigs.config(1), new MemoryBucketStore(NanoClock.SYSTEM, 1_000));
         client = new ClientChannel(EmbeddedProxyPipeline.clientHandlers(server));
-        upstream = new EmbeddedChannel(false, false, EmbeddedUpstreams.handlers(server.config().proxy()));
-        // Same event loop as the client, so the pool (one per event loop) finds this connection.
-        client.eventLoop().register(upstream).sync();
-        EmbeddedUpstreams.lend(EmbeddedProxyPipeline.pool(server), upstream, BenchmarkConfigs.UPSTREAM_HOST,
-                BenchmarkConfigs.UPSTREAM_PORT);
+        lendUpstream();
 
         passRequest = request(BenchmarkConfigs.MID_ROUTE_TARGET, BenchmarkConfigs.key(0));
         limitedRequest = request(BenchmarkConfigs.MID_ROUTE_TARGET, BenchmarkConfigs.LIMITED_KEY);
@@ -131,7 +127,20 @@ public class PipelineBenchmark {
         if (!client.isOpen()) {
             client.finishAndReleaseAll();
             client = new ClientChannel(EmbeddedProxyPipeline.clientHandlers(server));
+            // The new client has its own event loop, and the pool keeps connections per event loop: without a
+            // new upstream on that loop the pool would open a real socket (and fail, the loop being embedded).
+            upstream.finishAndReleaseAll();
+            lendUpstream();
         }
+    }
+
+    /** An in-memory upstream connection on the client's event loop, lent to the pool as idle keep-alive. */
+    private void lendUpstream() {
+        upstream = new EmbeddedChannel(false, false, EmbeddedUpstreams.handlers(server.config().proxy()));
+        // Same event loop as the client, so the pool (one per event loop) finds this connection.
+        client.eventLoop().register(upstream).syncUninterruptibly();
+        EmbeddedUpstreams.lend(EmbeddedProxyPipeline.pool(server), upstream, BenchmarkConfigs.UPSTREAM_HOST,
+                BenchmarkConfigs.UPSTREAM_PORT);
     }
 
     private String proxiedResponse(ByteBuf request) {
