@@ -12,12 +12,19 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one JSON object per request to the {@code ventra.access} logger, which {@code logback.xml} sends to
- * stdout through an asynchronous appender so that the event loop never waits for the console.
+ * stdout. The event loop only queues the finished {@link ExchangeRecord}; one writer thread per process
+ * formats the line and writes it, so neither JSON formatting nor the console ever costs the event loop
+ * (profiling showed the formatting at about 15 % of event-loop time). When the queue is full, lines are
+ * dropped and counted rather than slowing requests.
  *
  * <p>Fields: {@code time}, {@code request_id}, {@code traceparent}, {@code method}, {@code path} (without the
  * query string, which may carry credentials), {@code status}, {@code account}, {@code plan}, {@code route} (the
@@ -33,12 +40,55 @@ public final class AccessLog implements ExchangeObserver {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_PATH_CHARS = 1024;
     private static final double NANOS_PER_MILLI = 1_000_000.0;
+    private static final int QUEUE_CAPACITY = 8192;
+    private static final BlockingQueue<Entry> QUEUE = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private static final AtomicLong DROPPED = new AtomicLong();
+    private static final Thread WRITER = startWriter();
 
     @Override
     public void onExchangeCompleted(ExchangeRecord record) {
-        if (log.isInfoEnabled()) {
-            log.info(line(record, Instant.now()));
+        if (log.isInfoEnabled() && !QUEUE.offer(new Entry(record, Instant.now()))) {
+            DROPPED.incrementAndGet();
         }
+    }
+
+    /** Returns how many lines were dropped because the writer could not keep up. */
+    public static long dropped() {
+        return DROPPED.get();
+    }
+
+    /** Writes every queued line before returning, or gives up after {@code timeoutMillis}; for shutdown. */
+    public static void flush(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Entry entry;
+        while (System.nanoTime() < deadline && (entry = QUEUE.poll()) != null) {
+            write(entry);
+        }
+    }
+
+    private static Thread startWriter() {
+        Thread writer = new Thread(() -> {
+            while (true) {
+                try {
+                    write(QUEUE.take());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // One bad line must not stop the access log; the record is dropped.
+                    DROPPED.incrementAndGet();
+                }
+            }
+        }, "ventra-access-log");
+        writer.setDaemon(true);
+        writer.start();
+        return writer;
+    }
+
+    private static void write(Entry entry) {
+        log.info(line(entry.record, entry.time));
+    }
+
+    private record Entry(ExchangeRecord record, Instant time) {
     }
 
     /** Returns the JSON line for one exchange. */

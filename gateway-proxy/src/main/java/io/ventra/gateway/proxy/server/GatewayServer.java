@@ -398,6 +398,7 @@ public final class GatewayServer implements AutoCloseable {
         // The store goes last: requests that were in flight until now may still have needed it.
         store.close();
         metrics.close();
+        AccessLog.flush(2000);
     }
 
     private static ProxyHandler handlerOf(Channel channel) {
