@@ -1,9 +1,8 @@
 package io.ventra.gateway.proxy.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.ventra.gateway.core.config.ProxyConfig;
+import io.netty.channel.ChannelInitializer;
 import io.ventra.gateway.proxy.upstream.UpstreamPool;
 
 /**
@@ -14,18 +13,14 @@ public final class EmbeddedProxyPipeline {
     private EmbeddedProxyPipeline() {
     }
 
-    /**
-     * Returns the handlers {@link GatewayServer} puts on each client connection, in order.
-     */
-    // TODO: this repeats the codec settings of GatewayServer.bind; if they change there, the benchmark drifts
-    //  until a shared package-private factory (proposed in BENCHMARKS.md) replaces both.
+    /** Returns a handler that sets up a connection exactly as {@link GatewayServer} sets up each client. */
     public static ChannelHandler[] clientHandlers(GatewayServer server) {
-        ProxyConfig proxy = server.config().proxy();
-        HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(proxy.maxInitialLineBytes())
-                .setMaxHeaderSize(proxy.maxHeaderBytes())
-                .setStrictLineParsing(true));
-        return new ChannelHandler[] {codec, new ProxyHandler(server)};
+        return new ChannelHandler[] {new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                server.initClientPipeline(ch.pipeline());
+            }
+        }};
     }
 
     /** Returns the server's upstream pool. */

@@ -2,11 +2,8 @@ package io.ventra.gateway.proxy.upstream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelInitializer;
 import io.ventra.gateway.core.config.ProxyConfig;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lets the pipeline benchmark put an in-memory upstream connection into an {@link UpstreamPool}, so a proxied
@@ -16,16 +13,14 @@ public final class EmbeddedUpstreams {
     private EmbeddedUpstreams() {
     }
 
-    /** Returns the handlers {@link UpstreamPool} puts on each upstream connection, in order. */
-    // TODO: this repeats UpstreamPool's initializer; if it changes there, the benchmark drifts until a shared
-    //  package-private factory (proposed in BENCHMARKS.md) replaces both.
+    /** Returns a handler that sets up a connection exactly as {@link UpstreamPool} sets up each upstream. */
     public static ChannelHandler[] handlers(ProxyConfig config) {
-        return new ChannelHandler[] {
-            new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(65536).setStrictLineParsing(true),
-                    false, false),
-            new IdleStateHandler(0, 0, config.poolIdleTimeout().toMillis(), TimeUnit.MILLISECONDS),
-            new UpstreamHandler()
-        };
+        return new ChannelHandler[] {new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                UpstreamPool.initUpstreamPipeline(ch.pipeline(), config);
+            }
+        }};
     }
 
     /**

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -316,9 +317,7 @@ public final class GatewayServer implements AutoCloseable {
                             return;
                         }
                         clients.add(ch);
-                        ch.pipeline().addLast("codec", new CombinedChannelDuplexHandler<>(
-                                new StrictRequestDecoder(proxy), new HttpResponseEncoder()));
-                        ch.pipeline().addLast("proxy", new ProxyHandler(GatewayServer.this));
+                        initClientPipeline(ch.pipeline());
                     }
                 })
                 .bind(config.server().bind(), config.server().port())
@@ -341,6 +340,13 @@ public final class GatewayServer implements AutoCloseable {
         log.info("Listening on {} (proxy) and {} (admin), transport {}, store {}, {} routes, {} plans",
                 proxyChannel.localAddress(), adminChannel.localAddress(), transport.name(), store.type(),
                 config.routes().size(), config.plans().size());
+    }
+
+    /** Adds the handlers of one client connection: the strict HTTP codec, then the proxy. */
+    void initClientPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("codec", new CombinedChannelDuplexHandler<>(
+                new StrictRequestDecoder(config().proxy()), new HttpResponseEncoder()));
+        pipeline.addLast("proxy", new ProxyHandler(this));
     }
 
     /** Closes idle connections and marks busy ones to close after their response; returns {idle, busy}. */

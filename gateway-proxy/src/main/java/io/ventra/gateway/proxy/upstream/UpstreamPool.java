@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -115,13 +116,7 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxHeaderSize(65536)
-                                .setStrictLineParsing(true)
-                                .setUseRfc9112TransferEncoding(true), false, false));
-                        ch.pipeline().addLast("idle", new IdleStateHandler(
-                                0, 0, config.poolIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast("upstream", new UpstreamHandler());
+                        initUpstreamPipeline(ch.pipeline(), config);
                     }
                 })
                 .connect(slot.host, slot.port);
@@ -192,5 +187,16 @@ public final class UpstreamPool {
             }
             return null;
         }
+    }
+
+    /** Adds the handlers of one upstream connection: the HTTP client codec, the idle timer, the exchange hook. */
+    static void initUpstreamPipeline(ChannelPipeline pipeline, ProxyConfig config) {
+        pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                .setMaxHeaderSize(65536)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true), false, false));
+        pipeline.addLast("idle", new IdleStateHandler(
+                0, 0, config.poolIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("upstream", new UpstreamHandler());
     }
 }
